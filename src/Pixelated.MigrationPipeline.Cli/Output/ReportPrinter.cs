@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Spectre.Console;
+
+namespace Pixelated.MigrationPipeline.Cli.Output;
+
+/// <summary>Prints a <see cref="RunReport"/> as tables or as one JSON object.</summary>
+public static class ReportPrinter
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The status word used in JSON output: <c>completed</c>, <c>completed_with_errors</c>, ...</summary>
+    public static string StatusWord(string status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status);
+
+    public static void PrintJson(RunReport report, TextWriter output, bool full)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["runId"] = report.RunId,
+            ["status"] = StatusWord(report.Status),
+            ["dryRun"] = report.DryRun,
+            ["users"] = new { total = report.Users.Total, verified = report.Users.Verified, failed = report.Users.Failed, skipped = report.Users.Skipped, mismatched = report.Users.Mismatched },
+            ["items"] = new { total = report.Items.Total, migrated = report.Items.Migrated, skipped = report.Items.Skipped, failed = report.Items.Failed },
+            ["zepRequests"] = report.ZepRequests,
+        };
+        if (full)
+        {
+            summary["createdAt"] = report.CreatedAt;
+            summary["finishedAt"] = report.FinishedAt;
+            summary["userLines"] = report.UserLines;
+            summary["problems"] = report.Problems;
+            summary["findings"] = report.Findings;
+        }
+        output.WriteLine(JsonSerializer.Serialize(summary, Json));
+    }
+
+    public static void PrintTable(RunReport report, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        var duration = report.FinishedAt is { } finished ? $"{(finished - report.CreatedAt).TotalSeconds:0.0} s" : "running";
+        console.MarkupLine($"[bold]Run[/] {report.RunId}  [bold]status[/] {Markup.Escape(StatusWord(report.Status))}{(report.DryRun ? " (dry run)" : "")}  [bold]duration[/] {duration}  [bold]Zep requests[/] {report.ZepRequests}");
+
+        var totals = new Table().AddColumns("", "total", "verified / migrated", "skipped", "failed");
+        totals.AddRow("users", $"{report.Users.Total}", $"{report.Users.Verified}", $"{report.Users.Skipped}", $"{report.Users.Failed}");
+        totals.AddRow("items", $"{report.Items.Total}", $"{report.Items.Migrated}", $"{report.Items.Skipped}", $"{report.Items.Failed}");
+        console.Write(totals);
+
+        var users = new Table().AddColumns("user", "status", "items", "note");
+        foreach (var u in report.UserLines) users.AddRow(Markup.Escape(u.User), u.Status, $"{u.Items}", Markup.Escape(u.Error ?? ""));
+        console.Write(users);
+
+        if (report.Problems.Count > 0)
+        {
+            var problems = new Table().AddColumns("status", "user", "item", "reason");
+            foreach (var p in report.Problems)
+                problems.AddRow(p.Status, Markup.Escape(p.User), Markup.Escape(p.ItemKey), Markup.Escape(p.Reason ?? ""));
+            console.Write(problems);
+        }
+        if (report.Findings.Count > 0)
+        {
+            var findings = new Table().AddColumns("user", "item", "finding", "field");
+            foreach (var f in report.Findings) findings.AddRow(Markup.Escape(f.User), Markup.Escape(f.ItemKey), f.Kind, f.Field);
+            console.Write(findings);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Pixelated.MigrationPipeline.Cli;
+
+return await CliApplication.InvokeAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,27 @@
+using MassTransit;
+using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.Contracts;
+
+namespace Pixelated.MigrationPipeline.Components.Consumers;
+
+/// <summary>Stages an export, then publishes one <see cref="MigrateUser"/> per user.</summary>
+public sealed class IngestExportConsumer(RunIngestionService ingestion) : IConsumer<IngestExport>
+{
+    public async Task Consume(ConsumeContext<IngestExport> context)
+    {
+        var ingested = await ingestion.IngestAsync(context.Message, m => context.Publish(m), context.CancellationToken);
+        await context.Publish(ingested);
+    }
+}
+
+public sealed class IngestExportConsumerDefinition : ConsumerDefinition<IngestExportConsumer>
+{
+    public IngestExportConsumerDefinition() => ConcurrentMessageLimit = 1;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<IngestExportConsumer> consumer,
+        IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r => r.Intervals(1000, 5000, 15000));
+        endpoint.ConfigureQuorumQueue();
+    }
+}

@@ -1,0 +1,39 @@
+using MassTransit;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Validation;
+using Pixelated.MigrationPipeline.Contracts;
+using Pixelated.MigrationPipeline.Zep;
+
+namespace Pixelated.MigrationPipeline.Components.Consumers;
+
+/// <summary>Reads one user back from Zep, records the outcome and rolls the run's status up.</summary>
+public sealed class ValidateUserConsumer(UserValidationService validation, RunStatusRoller runs, ZepRequestCounter counter) : IConsumer<ValidateUser>
+{
+    public async Task Consume(ConsumeContext<ValidateUser> context)
+    {
+        var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
+        using var requests = counter.BeginScope();
+        try
+        {
+            var status = await validation.ValidateAsync(runId, userKey, context.CancellationToken);
+            await context.Publish(new UserValidated(runId, userKey, status.ToString()));
+        }
+        finally
+        {
+            await runs.AddZepRequestsAsync(runId, requests.Count, CancellationToken.None);
+        }
+        await runs.RollUpAsync(runId, context.CancellationToken);
+    }
+}
+
+public sealed class ValidateUserConsumerDefinition : ConsumerDefinition<ValidateUserConsumer>
+{
+    public ValidateUserConsumerDefinition() => ConcurrentMessageLimit = 4;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<ValidateUserConsumer> consumer,
+        IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)));
+        endpoint.ConfigureQuorumQueue();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pixelated.MigrationPipeline.Components.Conversion;
+
+/// <summary>
+/// Deterministic idempotency keys, derived from the source (target user, source item, part), never from the run,
+/// so a rerun of the same export under a new run id recognises what is already in Zep (DESIGN.md §3).
+/// </summary>
+public static class IdempotencyKey
+{
+    /// <summary>The metadata key under which the idempotency key travels to Zep.</summary>
+    public const string MetadataKey = "pxm_key";
+
+    public static string ForUser(string zepUserId) => Hash("user", zepUserId);
+    public static string ForThread(string threadId) => Hash("thread", threadId);
+    public static string ForEpisode(string zepUserId, string itemKey, int part) => Hash("episode", zepUserId, itemKey, part.ToString());
+    public static string ForMessage(string threadId, string itemKey, int part) => Hash("message", threadId, itemKey, part.ToString());
+    public static string ForMessageBatch(IEnumerable<string> messageKeys) => Hash(["messages", .. messageKeys]);
+
+    public static string Hash(params string[] parts)
+    {
+        var joined = string.Join('\u001f', parts);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)))[..32];
+    }
+
+    public static string ContentHash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+}

@@ -1,0 +1,69 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pixelated.MigrationPipeline.Components.Consumers;
+using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.Components.Validation;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Zep;
+
+namespace Pixelated.MigrationPipeline.Components.Hosting;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything a pipeline host needs: options, ledger, Zep client, services, and MassTransit with the three consumers
+    /// on the transport chosen by <c>Pipeline:Bus</c> (in-memory, or RabbitMQ at <c>ConnectionStrings:RabbitMq</c>).
+    /// </summary>
+    public static IServiceCollection AddMigrationPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PipelineOptions>()
+            .Bind(configuration.GetSection(PipelineOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+
+        services.AddLedger(configuration);
+        services.AddZepClient(configuration);
+
+        services.AddScoped<ExportStagingService>();
+        services.AddScoped<RunIngestionService>();
+        services.AddScoped<UserMigrationService>();
+        services.AddScoped<UserValidationService>();
+        services.AddScoped<RunStatusRoller>();
+        services.AddScoped<RunReportQuery>();
+        services.AddScoped<RunLauncher>();
+
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
+            x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
+                .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
+            x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>();
+
+            if (pipeline.UsesRabbitMq)
+            {
+                var uri = configuration.GetConnectionString("RabbitMq")
+                          ?? throw new InvalidOperationException("Pipeline:Bus is 'rabbitmq' but ConnectionStrings:RabbitMq is not set (an amqp:// URI).");
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(uri));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep;
+
+namespace Pixelated.MigrationPipeline.Components.Migration;
+
+/// <summary>Migrates one user of a run: loads the staged items, plans the Zep writes, writes them idempotently, records outcomes.</summary>
+public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep)
+{
+    /// <summary>Returns false when there is nothing to do (user unknown or already past migration).</summary>
+    public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
+    {
+        var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped) return false;
+        user.Status = UserStatus.Migrating;
+        user.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+
+        var items = await db.StagedItems
+            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
+                        && (i.Status == ItemStatus.Staged || i.Status == ItemStatus.Migrated))
+            .ToListAsync(ct);
+        var plan = UserPlanner.Plan(userKey, items);
+        var ledger = await WriteUnitLedger.LoadAsync(db, runId, userKey, plan.AllKeys, ct);
+        var writer = new IdempotentZepWriter(zep, ledger, userKey);
+
+        await writer.EnsureUserAsync(plan.User, ct);
+        foreach (var thread in plan.Threads)
+        {
+            if (!await writer.EnsureThreadAsync(thread, ct)) continue;
+            foreach (var batch in thread.Batches) await writer.WriteBatchAsync(thread, batch, ct);
+        }
+        foreach (var episode in plan.Episodes) await writer.WriteEpisodeAsync(episode, ct);
+
+        foreach (var item in items)
+        {
+            if (writer.FailedItems.TryGetValue(item.ItemKey, out var reason))
+            {
+                item.Status = ItemStatus.Failed;
+                item.Reason = $"{item.SourceFile} record #{item.RecordIndex}: {reason}";
+            }
+            else
+            {
+                item.Status = ItemStatus.Migrated;
+            }
+        }
+        user.Status = UserStatus.Migrated;
+        user.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}

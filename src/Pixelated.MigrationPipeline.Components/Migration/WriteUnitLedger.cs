@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
+namespace Pixelated.MigrationPipeline.Components.Migration;
+
+/// <summary>The write-ahead record of a user's Zep writes: a unit is <c>Sent</c> before its HTTP call and <c>Confirmed</c> after it.</summary>
+public sealed class WriteUnitLedger(LedgerDbContext db, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
+{
+    public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, Guid runId, string userKey, IEnumerable<string> keys, CancellationToken ct)
+    {
+        var found = new Dictionary<string, ZepWriteUnit>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Distinct().Chunk(500))
+        {
+            var rows = await db.WriteUnits.Where(u => chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
+            foreach (var row in rows) found[row.IdempotencyKey] = row;
+        }
+        return new WriteUnitLedger(db, runId, userKey, found);
+    }
+
+    private readonly Dictionary<string, ZepWriteUnit> _units = new(units, StringComparer.Ordinal);
+
+    public WriteState StateOf(string key) => _units.TryGetValue(key, out var u) ? u.State : WriteState.Pending;
+
+    public bool AnyInState(IEnumerable<string> keys, WriteState state) => keys.Any(k => StateOf(k) == state);
+
+    public async Task MarkSentAsync(string key, WriteUnitKind kind, CancellationToken ct)
+    {
+        var unit = GetOrAdd(key, kind);
+        unit.State = WriteState.Sent;
+        unit.Attempts++;
+        await SaveAsync(unit, ct);
+    }
+
+    public Task ConfirmAsync(string key, WriteUnitKind kind, string? zepIds, CancellationToken ct)
+    {
+        var unit = GetOrAdd(key, kind);
+        unit.State = WriteState.Confirmed;
+        unit.ZepIds = zepIds;
+        unit.LastError = null;
+        return SaveAsync(unit, ct);
+    }
+
+    public Task FailAsync(string key, WriteUnitKind kind, string reason, CancellationToken ct)
+    {
+        var unit = GetOrAdd(key, kind);
+        unit.State = WriteState.Failed;
+        unit.LastError = reason;
+        return SaveAsync(unit, ct);
+    }
+
+    /// <summary>The call provably did not reach Zep (429, refused): the unit may be sent again without a read-back.</summary>
+    public Task ReleaseAsync(string key, WriteUnitKind kind, string reason, CancellationToken ct)
+    {
+        var unit = GetOrAdd(key, kind);
+        unit.State = WriteState.Pending;
+        unit.LastError = reason;
+        return SaveAsync(unit, ct);
+    }
+
+    private ZepWriteUnit GetOrAdd(string key, WriteUnitKind kind)
+    {
+        if (_units.TryGetValue(key, out var unit)) return unit;
+        unit = new ZepWriteUnit { IdempotencyKey = key, UserKey = userKey, Kind = kind, State = WriteState.Pending };
+        db.WriteUnits.Add(unit);
+        _units[key] = unit;
+        return unit;
+    }
+
+    private async Task SaveAsync(ZepWriteUnit unit, CancellationToken ct)
+    {
+        unit.LastRunId = runId;
+        unit.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pixelated.MigrationPipeline.Components;
+
+/// <summary>Bound from <c>Pipeline:</c>.</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Pipeline";
+
+    /// <summary><c>inmemory</c> (one process) or <c>rabbitmq</c> (distributed; <c>ConnectionStrings:RabbitMq</c>).</summary>
+    [Required, RegularExpression("^(inmemory|rabbitmq)$", ErrorMessage = "Pipeline:Bus must be 'inmemory' or 'rabbitmq'.")]
+    public string Bus { get; set; } = "inmemory";
+
+    /// <summary>Folder watched by the worker for export files; empty disables the watcher.</summary>
+    public string? DropFolder { get; set; }
+
+    /// <summary>Users migrated at once by one process.</summary>
+    [Range(1, 256)]
+    public int MigrateConcurrency { get; set; } = 8;
+
+    /// <summary>Also migrate deleted / archived / expired memories (skipped with their reason by default).</summary>
+    public bool IncludeInactive { get; set; }
+
+    public bool UsesRabbitMq => string.Equals(Bus, "rabbitmq", StringComparison.OrdinalIgnoreCase);
+}

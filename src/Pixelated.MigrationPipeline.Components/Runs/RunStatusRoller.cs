@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>Rolls a run's status up from its users and items: completed only when every user is verified and no item failed.</summary>
+public sealed class RunStatusRoller(LedgerDbContext db)
+{
+    private static readonly UserStatus[] Final = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned];
+
+    public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleAsync(r => r.Id == runId, ct);
+        if (run.Status is RunStatus.Created or RunStatus.Ingesting) return run.Status;
+
+        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !Final.Contains(u.Status), ct);
+        if (open) return run.Status;
+
+        var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned, ct)
+                    && !await db.StagedItems.AnyAsync(i => i.RunId == runId && i.Status == ItemStatus.Failed, ct);
+        var status = run.DryRun
+            ? RunStatus.DryRunCompleted
+            : clean ? RunStatus.Completed : RunStatus.CompletedWithErrors;
+        if (run.Status != status)
+        {
+            run.Status = status;
+            run.FinishedAt ??= DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+        }
+        return status;
+    }
+
+    public Task AddZepRequestsAsync(Guid runId, long count, CancellationToken ct) =>
+        count == 0 ? Task.CompletedTask
+            : db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ZepRequests, r => r.ZepRequests + count), ct);
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Mem0.Model;
+
+namespace Pixelated.MigrationPipeline.Components.Staging;
+
+/// <summary>Turns what a reader yields into ledger rows: an item to migrate, one to skip (with reason), or a failed record.</summary>
+public static class StagedItemFactory
+{
+    public static StagedItem FromItem(Guid runId, SourceItem item, bool includeInactive)
+    {
+        var content = item.Content;
+        var inactive = item.InactiveReason is not null && !includeInactive;
+        return new StagedItem
+        {
+            RunId = runId,
+            UserKey = item.UserId,
+            ItemKey = ItemKeyOf(item),
+            Kind = item.Kind == SourceItemKind.Memory ? StagedItemKind.Memory : StagedItemKind.ConversationMessage,
+            Status = inactive ? ItemStatus.Skipped : ItemStatus.Staged,
+            Reason = inactive ? $"{item.InactiveReason} in source ({item.Position})" : null,
+            SourceFile = item.Position.File,
+            RecordIndex = item.Position.RecordIndex,
+            SessionId = item.SessionId,
+            Role = item.Role,
+            Name = item.Name,
+            Content = content,
+            ContentHash = IdempotencyKey.ContentHash(content),
+            CreatedAt = item.CreatedAt.ToUniversalTime(),
+            Sequence = item.Sequence,
+            CategoriesJson = item.Categories.Count > 0 ? JsonSerializer.Serialize(item.Categories) : null,
+            MetadataJson = item.Metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : null,
+        };
+    }
+
+    public static StagedItem FromFailure(Guid runId, RecordFailed failure) => new()
+    {
+        RunId = runId,
+        UserKey = failure.UserId ?? "",
+        ItemKey = $"unreadable:{failure.Position.File}#{failure.Position.RecordIndex}",
+        Kind = StagedItemKind.Unreadable,
+        Status = ItemStatus.Failed,
+        Reason = failure.ToString(),
+        SourceFile = failure.Position.File,
+        RecordIndex = failure.Position.RecordIndex,
+        ContentHash = "",
+    };
+
+    public static string ItemKeyOf(SourceItem item) =>
+        (item.Kind == SourceItemKind.Memory ? "memory:" : "message:") + item.SourceId;
+}

@@ -1,0 +1,65 @@
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Validation;
+
+/// <summary>Compares what a user's plan says Zep must hold with what Zep holds, by idempotency key. Findings carry keys and field names only.</summary>
+public static class PlanComparer
+{
+    public sealed record Finding(string ItemKey, FindingKind Kind, string Field);
+
+    public static IReadOnlyList<Finding> Compare(
+        UserPlan plan,
+        IReadOnlySet<string> itemsToCheck,
+        IReadOnlyList<ZepEpisode> episodes,
+        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages)
+    {
+        var findings = new List<Finding>();
+
+        var episodesByKey = episodes.Where(e => ZepReadBack.KeyOf(e.Metadata) is not null)
+            .ToLookup(e => ZepReadBack.KeyOf(e.Metadata)!, StringComparer.Ordinal);
+        foreach (var expected in plan.Episodes.Where(e => itemsToCheck.Contains(e.ItemKey)))
+        {
+            var found = episodesByKey[expected.Key].ToList();
+            if (CountFinding(expected.ItemKey, found.Count) is { } f) { findings.Add(f); continue; }
+            var actual = found[0];
+            if (!string.Equals(actual.Content, expected.Request.Data, StringComparison.Ordinal))
+                findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "content"));
+            if (!SameInstant(actual.CreatedAt, expected.Request.CreatedAt))
+                findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "created_at"));
+        }
+
+        foreach (var thread in plan.Threads)
+        {
+            var actualMessages = threadMessages.TryGetValue(thread.ThreadId, out var list) ? list : [];
+            var byKey = actualMessages.Where(m => ZepReadBack.KeyOf(m.Metadata) is not null)
+                .ToLookup(m => ZepReadBack.KeyOf(m.Metadata)!, StringComparer.Ordinal);
+            foreach (var expected in thread.Batches.SelectMany(b => b.Messages).Where(m => itemsToCheck.Contains(m.ItemKey)))
+            {
+                var found = byKey[expected.Key].ToList();
+                if (CountFinding(expected.ItemKey, found.Count) is { } f) { findings.Add(f); continue; }
+                var actual = found[0];
+                if (!string.Equals(actual.Content, expected.Message.Content, StringComparison.Ordinal))
+                    findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "content"));
+                if (!string.Equals(actual.Role, expected.Message.Role, StringComparison.Ordinal))
+                    findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "role"));
+                if (!SameInstant(actual.CreatedAt, expected.Message.CreatedAt))
+                    findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "created_at"));
+            }
+        }
+        return findings.Distinct().ToList();
+    }
+
+    private static Finding? CountFinding(string itemKey, int count) => count switch
+    {
+        0 => new Finding(itemKey, FindingKind.Missing, "item"),
+        1 => null,
+        _ => new Finding(itemKey, FindingKind.Duplicated, "item"),
+    };
+
+    private static bool SameInstant(string? actual, string? expected) =>
+        expected is null
+        || (actual is not null && DateTimeOffset.TryParse(actual, out var a) && DateTimeOffset.TryParse(expected, out var e) && a.UtcTicks == e.UtcTicks);
+}

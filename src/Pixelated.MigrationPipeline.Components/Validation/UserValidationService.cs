@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Validation;
+
+/// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
+public sealed class UserValidationService(LedgerDbContext db, ZepClient zep)
+{
+    public async Task<UserStatus> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
+    {
+        var user = await db.RunUsers.SingleAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        var items = await db.StagedItems
+            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated)
+            .ToListAsync(ct);
+        var plan = UserPlanner.Plan(userKey, items);
+
+        var findings = new List<PlanComparer.Finding>();
+        if (await zep.GetUserAsync(userKey, ct) is null)
+            findings.AddRange(items.Select(i => new PlanComparer.Finding(i.ItemKey, FindingKind.Missing, "user")));
+        else
+        {
+            var episodes = plan.Episodes.Count > 0 ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
+            var messages = new Dictionary<string, IReadOnlyList<ZepMessage>>(StringComparer.Ordinal);
+            foreach (var thread in plan.Threads) messages[thread.ThreadId] = await zep.GetAllMessagesAsync(thread.ThreadId, ct);
+            findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages));
+        }
+
+        await db.Findings.Where(f => f.RunId == runId && f.UserKey == userKey).ExecuteDeleteAsync(ct);
+        var now = DateTimeOffset.UtcNow;
+        db.Findings.AddRange(findings.Select(f => new ValidationFinding
+        {
+            RunId = runId, UserKey = userKey, ItemKey = f.ItemKey, Kind = f.Kind, Field = f.Field, FoundAt = now,
+        }));
+
+        var anyFailedItem = await db.StagedItems.AnyAsync(i => i.RunId == runId && i.UserKey == userKey && i.Status == ItemStatus.Failed, ct);
+        user.Status = findings.Count > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
+        user.Error = findings.Count > 0 ? $"{findings.Count} validation finding(s)" : anyFailedItem ? "some items failed" : null;
+        user.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return user.Status;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Pixelated.MigrationPipeline.Ledger.Entities;
+
+/// <summary>A difference between what was staged and what Zep holds. Keys and field names only, never content.</summary>
+public sealed class ValidationFinding
+{
+    public long Id { get; set; }
+    public Guid RunId { get; set; }
+    public string UserKey { get; set; } = "";
+    public string ItemKey { get; set; } = "";
+    public FindingKind Kind { get; set; }
+    public string Field { get; set; } = "";
+    public DateTimeOffset FoundAt { get; set; }
+}
+
+public enum FindingKind
+{
+    Missing = 0,
+    Duplicated = 1,
+    Differs = 2,
+    Extra = 3,
+}

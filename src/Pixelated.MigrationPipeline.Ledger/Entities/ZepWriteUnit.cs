@@ -1,0 +1,36 @@
+namespace Pixelated.MigrationPipeline.Ledger.Entities;
+
+/// <summary>
+/// One Zep write (create user, create thread, one add-messages call, one graph episode) under its deterministic
+/// idempotency key. Written ahead of the HTTP call (<see cref="WriteState.Sent"/>) and confirmed after it.
+/// </summary>
+public sealed class ZepWriteUnit
+{
+    public string IdempotencyKey { get; set; } = "";
+    public string UserKey { get; set; } = "";
+    public WriteUnitKind Kind { get; set; }
+    public WriteState State { get; set; }
+    /// <summary>Zep's ids for what was written (user id, thread id, message uuids, episode uuid).</summary>
+    public string? ZepIds { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public Guid LastRunId { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum WriteUnitKind
+{
+    User = 0,
+    Thread = 1,
+    Messages = 2,
+    Episode = 3,
+}
+
+public enum WriteState
+{
+    Pending = 0,
+    /// <summary>Sent, outcome not yet known: never resent blindly; read Zep back first.</summary>
+    Sent = 1,
+    Confirmed = 2,
+    Failed = 3,
+}

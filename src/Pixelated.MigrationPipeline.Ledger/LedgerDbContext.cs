@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
+namespace Pixelated.MigrationPipeline.Ledger;
+
+/// <summary>The migration ledger: the data plane and the source of truth of every run.</summary>
+public abstract class LedgerDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<MigrationRun> Runs => Set<MigrationRun>();
+    public DbSet<RunUser> RunUsers => Set<RunUser>();
+    public DbSet<StagedItem> StagedItems => Set<StagedItem>();
+    public DbSet<ZepWriteUnit> WriteUnits => Set<ZepWriteUnit>();
+    public DbSet<ValidationFinding> Findings => Set<ValidationFinding>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<MigrationRun>(e =>
+        {
+            e.ToTable("runs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Error).HasMaxLength(4000);
+        });
+        b.Entity<RunUser>(e =>
+        {
+            e.ToTable("run_users");
+            e.HasKey(x => new { x.RunId, x.UserKey });
+            e.Property(x => x.UserKey).HasMaxLength(1000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Error).HasMaxLength(4000);
+            e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<StagedItem>(e =>
+        {
+            e.ToTable("staged_items");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.RunId, x.ItemKey }).IsUnique();
+            e.HasIndex(x => new { x.RunId, x.UserKey });
+            e.Property(x => x.UserKey).HasMaxLength(1000);
+            e.Property(x => x.ItemKey).HasMaxLength(1200);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ZepWriteUnit>(e =>
+        {
+            e.ToTable("zep_write_units");
+            e.HasKey(x => x.IdempotencyKey);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(64);
+            e.Property(x => x.UserKey).HasMaxLength(1000);
+            e.HasIndex(x => x.UserKey);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.LastError).HasMaxLength(4000);
+        });
+        b.Entity<ValidationFinding>(e =>
+        {
+            e.ToTable("validation_findings");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.RunId, x.UserKey });
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Field).HasMaxLength(100);
+            e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
+
+/// <summary>The ledger on PostgreSQL (distributed mode). Its migrations live in Migrations/Postgres.</summary>
+public sealed class PostgresLedgerDbContext(DbContextOptions<PostgresLedgerDbContext> options) : LedgerDbContext(options);
+
+/// <summary>The ledger on SQLite (single-process mode). Its migrations live in Migrations/Sqlite.</summary>
+public sealed class SqliteLedgerDbContext(DbContextOptions<SqliteLedgerDbContext> options) : LedgerDbContext(options);

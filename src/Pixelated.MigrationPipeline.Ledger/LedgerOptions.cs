@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pixelated.MigrationPipeline.Ledger;
+
+/// <summary>Bound from <c>Ledger:</c>; the connection string comes from <c>ConnectionStrings:Ledger</c>.</summary>
+public sealed class LedgerOptions
+{
+    public const string Section = "Ledger";
+    public const string SqliteDefault = "Data Source=pixelated-migration.db";
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    [Required, RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Ledger:Provider must be 'sqlite' or 'postgres'.")]
+    public string Provider { get; set; } = "sqlite";
+
+    [Required(ErrorMessage = "ConnectionStrings:Ledger is required.")]
+    public string ConnectionString { get; set; } = SqliteDefault;
+
+    public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+}

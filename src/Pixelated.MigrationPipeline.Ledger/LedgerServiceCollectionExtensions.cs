@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Pixelated.MigrationPipeline.Ledger;
+
+public static class LedgerServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="LedgerDbContext"/> on the provider chosen by <c>Ledger:Provider</c>.</summary>
+    public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LedgerOptions>()
+            .Bind(configuration.GetSection(LedgerOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Ledger") ?? o.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = new LedgerOptions();
+        configuration.GetSection(LedgerOptions.Section).Bind(options);
+        options.ConnectionString = configuration.GetConnectionString("Ledger") ?? options.ConnectionString;
+
+        if (options.IsPostgres)
+            services.AddDbContext<LedgerDbContext, PostgresLedgerDbContext>(o => o.UseLedgerPostgres(options.ConnectionString));
+        else
+            services.AddDbContext<LedgerDbContext, SqliteLedgerDbContext>(o => o.UseLedgerSqlite(options.ConnectionString));
+
+        services.AddHostedService<LedgerMigrator>();
+        return services;
+    }
+
+    public static DbContextOptionsBuilder UseLedgerPostgres(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations"));
+
+    public static DbContextOptionsBuilder UseLedgerSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations"));
+}

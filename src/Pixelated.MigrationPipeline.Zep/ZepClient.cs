@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Zep;
+
+/// <summary>Typed client of the Zep Cloud v3 contract (<c>/api/v2</c>), only what the migration needs.</summary>
+public sealed class ZepClient(HttpClient http)
+{
+    private static string Esc(string id) => Uri.EscapeDataString(id);
+
+    /// <summary>Creates a user; returns false when Zep says it already exists.</summary>
+    public async Task<bool> CreateUserAsync(CreateUserRequest request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("users", request, ZepJson.Options, ct);
+        if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return true;
+        var error = await ErrorAsync(response, "create user", ct);
+        if (error.IsAlreadyExists) return false;
+        throw error;
+    }
+
+    public async Task<ZepUser?> GetUserAsync(string userId, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"users/{Esc(userId)}", ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        await EnsureAsync(response, "get user", ct);
+        return await response.Content.ReadFromJsonAsync<ZepUser>(ZepJson.Options, ct);
+    }
+
+    /// <summary>Creates a thread; returns false when Zep says it already exists.</summary>
+    public async Task<bool> CreateThreadAsync(CreateThreadRequest request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("threads", request, ZepJson.Options, ct);
+        if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return true;
+        var error = await ErrorAsync(response, "create thread", ct);
+        if (error.IsAlreadyExists) return false;
+        throw error;
+    }
+
+    public async Task<AddMessagesResponse> AddMessagesAsync(string threadId, AddMessagesRequest request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"threads/{Esc(threadId)}/messages", request, ZepJson.Options, ct);
+        await EnsureAsync(response, "add messages", ct);
+        return (await response.Content.ReadFromJsonAsync<AddMessagesResponse>(ZepJson.Options, ct))!;
+    }
+
+    /// <summary>One page of a thread's messages, oldest first; null when the thread does not exist.</summary>
+    public async Task<ThreadMessagesResponse?> GetMessagesAsync(string threadId, int limit, int cursor, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"threads/{Esc(threadId)}/messages?limit={limit}&cursor={cursor}", ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        await EnsureAsync(response, "get messages", ct);
+        return await response.Content.ReadFromJsonAsync<ThreadMessagesResponse>(ZepJson.Options, ct);
+    }
+
+    /// <summary>Every message of a thread, oldest first (empty when the thread does not exist).</summary>
+    public async Task<IReadOnlyList<ZepMessage>> GetAllMessagesAsync(string threadId, CancellationToken ct)
+    {
+        const int pageSize = 100;
+        var all = new List<ZepMessage>();
+        for (var page = 1; ; page++)
+        {
+            var response = await GetMessagesAsync(threadId, pageSize, page, ct);
+            if (response is null) return all;
+            all.AddRange(response.Messages);
+            if (response.Messages.Count < pageSize || all.Count >= response.TotalCount) return all;
+        }
+    }
+
+    public async Task<ZepEpisode> AddDataAsync(AddDataRequest request, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("graph", request, ZepJson.Options, ct);
+        await EnsureAsync(response, "graph add", ct);
+        return (await response.Content.ReadFromJsonAsync<ZepEpisode>(ZepJson.Options, ct))!;
+    }
+
+    /// <summary>Every episode of a user's graph, through the paged listing (<c>Zep-Next-Cursor</c>).</summary>
+    public async Task<IReadOnlyList<ZepEpisode>> GetAllUserEpisodesAsync(string userId, CancellationToken ct)
+    {
+        var all = new List<ZepEpisode>();
+        string? cursor = null;
+        do
+        {
+            var body = new EpisodeListRequest(Limit: 50, Cursor: cursor, OrderBy: "created_at", Direction: "asc");
+            using var response = await http.PostAsJsonAsync($"graph/episodes/user/{Esc(userId)}", body, ZepJson.Options, ct);
+            if (response.StatusCode == HttpStatusCode.NotFound) return all;
+            await EnsureAsync(response, "list episodes", ct);
+            var page = await response.Content.ReadFromJsonAsync<List<ZepEpisode>>(ZepJson.Options, ct) ?? [];
+            all.AddRange(page);
+            cursor = response.Headers.TryGetValues("Zep-Next-Cursor", out var values) ? values.FirstOrDefault() : null;
+            if (page.Count == 0) cursor = null;
+        }
+        while (!string.IsNullOrEmpty(cursor));
+        return all;
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string operation, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, operation, ct);
+    }
+
+    private static async Task<ZepApiException> ErrorAsync(HttpResponseMessage response, string operation, CancellationToken ct)
+    {
+        ZepErrorBody? body = null;
+        try { body = await response.Content.ReadFromJsonAsync<ZepErrorBody>(ZepJson.Options, ct); }
+        catch (System.Text.Json.JsonException) { }
+        catch (NotSupportedException) { }
+        return new ZepApiException(response.StatusCode, operation, body?.Message, body?.RequestId);
+    }
+}

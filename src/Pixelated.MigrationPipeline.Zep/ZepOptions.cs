@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pixelated.MigrationPipeline.Zep;
+
+/// <summary>Bound from <c>Zep:</c>. The API key comes from the <c>ZEP_API_KEY</c> environment variable (or user secrets), never from files.</summary>
+public sealed class ZepOptions
+{
+    public const string Section = "Zep";
+    public const string ApiKeyVariable = "ZEP_API_KEY";
+
+    /// <summary>The API root including <c>/api/v2</c>, as in Zep's SDKs.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("https://api.getzep.com/api/v2");
+
+    [Required(ErrorMessage = "The Zep API key is missing: set the ZEP_API_KEY environment variable.")]
+    public string? ApiKey { get; set; }
+
+    /// <summary>Timeout of one HTTP attempt.</summary>
+    [Range(1, 600)]
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How many times a 429 (or a request that never reached Zep) is retried.</summary>
+    [Range(0, 50)]
+    public int MaxRetries { get; set; } = 8;
+
+    /// <summary>The API root with a trailing slash, so relative paths resolve under <c>/api/v2/</c>.</summary>
+    public Uri NormalisedBaseUrl => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
+}

@@ -1,0 +1,43 @@
+namespace Pixelated.MigrationPipeline.Zep;
+
+/// <summary>
+/// Counts the HTTP requests sent to Zep inside a scope (a consumer's unit of work), so each run knows what it cost.
+/// Every attempt counts, retries included.
+/// </summary>
+public sealed class ZepRequestCounter
+{
+    private static readonly AsyncLocal<Scope?> Current = new();
+    private long _total;
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public Scope BeginScope()
+    {
+        var scope = new Scope();
+        Current.Value = scope;
+        return scope;
+    }
+
+    internal void Increment()
+    {
+        Interlocked.Increment(ref _total);
+        if (Current.Value is { } scope) Interlocked.Increment(ref scope.CountField);
+    }
+
+    public sealed class Scope : IDisposable
+    {
+        internal long CountField;
+        public long Count => Interlocked.Read(ref CountField);
+        public void Dispose() { if (Current.Value == this) Current.Value = null; }
+    }
+}
+
+/// <summary>The handler that feeds <see cref="ZepRequestCounter"/>; it sits inside the resilience handler so retries count.</summary>
+public sealed class ZepRequestCountingHandler(ZepRequestCounter counter) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        counter.Increment();
+        return base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Pixelated.MigrationPipeline.Zep;
+
+public static class ZepServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ZepClient"/> bound to <c>Zep:</c> with the key from <c>ZEP_API_KEY</c>. Resilience: a per-attempt
+    /// timeout, and retries only where a retry cannot duplicate a write (429 honouring <c>Retry-After</c>, and connections
+    /// that never reached Zep). Unknown outcomes (5xx, timeouts) surface to the idempotent writer, which reads back first.
+    /// </summary>
+    public static IServiceCollection AddZepClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ZepOptions>()
+            .Bind(configuration.GetSection(ZepOptions.Section))
+            .Configure(o => o.ApiKey = configuration[ZepOptions.ApiKeyVariable] ?? o.ApiKey)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ZepRequestCounter>();
+        services.AddTransient<ZepRequestCountingHandler>();
+
+        services.AddHttpClient<ZepClient>((sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<ZepOptions>>().Value;
+                http.BaseAddress = options.NormalisedBaseUrl;
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", options.ApiKey);
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("pixelated-migration/1.0");
+            })
+            .AddResilienceHandler("zep", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<ZepOptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    MaxDelay = TimeSpan.FromSeconds(60),
+                    ShouldRetryAfterHeader = true,
+                    ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome)),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(options.RequestTimeoutSeconds));
+            });
+        services.AddHttpClient<ZepClient>().AddHttpMessageHandler<ZepRequestCountingHandler>();
+        return services;
+    }
+
+    private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
+        || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+}

@@ -10,7 +10,7 @@ public sealed class IngestExportConsumer(RunIngestionService ingestion) : IConsu
     public async Task Consume(ConsumeContext<IngestExport> context)
     {
         var ingested = await ingestion.IngestAsync(context.Message, m => context.Publish(m), context.CancellationToken);
-        await context.Publish(ingested);
+        if (ingested is not null) await context.Publish(ingested);
     }
 }
 

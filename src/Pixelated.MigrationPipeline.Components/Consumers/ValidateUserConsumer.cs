@@ -16,7 +16,8 @@ public sealed class ValidateUserConsumer(UserValidationService validation, RunSt
         try
         {
             var status = await validation.ValidateAsync(runId, userKey, context.CancellationToken);
-            await context.Publish(new UserValidated(runId, userKey, status.ToString()));
+            if (status is null) return;
+            await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
         }
         finally
         {

@@ -11,8 +11,8 @@ public sealed class RunStatusRoller(LedgerDbContext db)
 
     public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
     {
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, ct);
-        if (run.Status is RunStatus.Created or RunStatus.Ingesting) return run.Status;
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null || run.Status is RunStatus.Created or RunStatus.Ingesting) return run?.Status ?? RunStatus.Failed;
 
         var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !Final.Contains(u.Status), ct);
         if (open) return run.Status;

@@ -13,9 +13,11 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// </summary>
 public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService staging, RunStatusRoller roller)
 {
-    public async Task<ExportIngested> IngestAsync(IngestExport message, Func<MigrateUser, Task> publish, CancellationToken ct)
+    /// <summary>Null when the run is not in this ledger (a message meant for another deployment): nothing to do.</summary>
+    public async Task<ExportIngested?> IngestAsync(IngestExport message, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
-        var run = await db.Runs.SingleAsync(r => r.Id == message.RunId, ct);
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == message.RunId, ct);
+        if (run is null) return null;
         if (run.Status is not (RunStatus.Created or RunStatus.Ingesting))
         {
             // Redelivered after staging finished: queue whoever is still only staged.

@@ -10,9 +10,11 @@ namespace Pixelated.MigrationPipeline.Components.Validation;
 /// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
 public sealed class UserValidationService(LedgerDbContext db, ZepClient zep)
 {
-    public async Task<UserStatus> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
+    /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
+    public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
     {
-        var user = await db.RunUsers.SingleAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        if (user is null) return null;
         var items = await db.StagedItems
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated)
             .ToListAsync(ct);

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace Pixelated.ZepEmulator;
+
+/// <summary>Settings of the emulator, bound from the <c>Emulator</c> configuration section.</summary>
+public sealed class EmulatorOptions
+{
+    public const string SectionName = "Emulator";
+
+    /// <summary>The only key accepted in <c>Authorization: Api-Key &lt;key&gt;</c>.</summary>
+    public string ApiKey { get; set; } = "local-emulator-key";
+
+    /// <summary>Requests per fixed, minute-aligned window; 0 = unlimited.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Delay added to every /api/v2 request, in milliseconds.</summary>
+    public int LatencyMs { get; set; }
+
+    internal EmulatorOptions Copy() => new() { ApiKey = ApiKey, RequestsPerMinute = RequestsPerMinute, LatencyMs = LatencyMs };
+}
+
+/// <summary>Validates <see cref="EmulatorOptions"/> when the emulator starts.</summary>
+public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EmulatorOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            failures.Add("Emulator:ApiKey must not be empty.");
+        }
+
+        if (options.RequestsPerMinute < 0)
+        {
+            failures.Add("Emulator:RequestsPerMinute must be 0 (unlimited) or positive.");
+        }
+
+        if (options.LatencyMs < 0)
+        {
+            failures.Add("Emulator:LatencyMs must not be negative.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

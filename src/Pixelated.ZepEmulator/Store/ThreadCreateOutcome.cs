@@ -1,0 +1,8 @@
+namespace Pixelated.ZepEmulator;
+
+public enum ThreadCreateOutcome
+{
+    Created,
+    AlreadyExists,
+    UnknownUser,
+}

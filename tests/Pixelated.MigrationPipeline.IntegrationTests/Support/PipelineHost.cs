@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pixelated.MigrationPipeline.Components.Hosting;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.ZepEmulator;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+
+/// <summary>A real pipeline host (the same registration as the worker) for a test: RabbitMQ or in-memory bus, PostgreSQL or SQLite ledger.</summary>
+public sealed class PipelineHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private PipelineHost(IHost host) => _host = host;
+
+    public static async Task<PipelineHost> StartAsync(ZepEmulatorHost zep, IDictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
+            ["ZEP_API_KEY"] = zep.Options.ApiKey,
+            ["Zep:RequestTimeoutSeconds"] = "10",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddMigrationPipeline(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new PipelineHost(host);
+    }
+
+    public static Dictionary<string, string?> Distributed(string rabbitMqUri, string postgres) => new()
+    {
+        ["Pipeline:Bus"] = "rabbitmq",
+        ["ConnectionStrings:RabbitMq"] = rabbitMqUri,
+        ["Ledger:Provider"] = "postgres",
+        ["ConnectionStrings:Ledger"] = postgres,
+    };
+
+    public async Task<RunReport> MigrateAsync(IReadOnlyList<string> files, TimeSpan timeout)
+    {
+        Guid runId;
+        await using (var scope = _host.Services.CreateAsyncScope())
+            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
+
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            await using var scope = _host.Services.CreateAsyncScope();
+            var report = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None);
+            if (report?.IsFinished == true) return report;
+            if (cts.IsCancellationRequested) throw new TimeoutException($"run {runId} did not finish within {timeout}; last status {report?.Status}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A throwaway RabbitMQ node started from the locally installed <c>rabbitmq-server</c> (Debian: package
+/// <c>rabbitmq-server</c>), with its own node name, ports, mnesia/log dirs, config and Erlang cookie (HOME) inside
+/// the test run's temp directory. Only listens on 127.0.0.1 for AMQP; the default guest/guest user is used.
+/// </summary>
+internal sealed class LocalRabbitMq : IRabbitMqService
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _binDir;
+    private readonly string _dir;
+    private readonly Action<string> _log;
+    private Process? _process;
+    private bool _epmdWasRunning = true;
+    private bool _everStarted;
+
+    private LocalRabbitMq(string binDir, string dir, Action<string> log)
+    {
+        _binDir = binDir;
+        _dir = dir;
+        _log = log;
+        NodeName = $"pixit-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
+    }
+
+    public InfrastructureMode Mode => InfrastructureMode.LocalProcesses;
+
+    public string NodeName { get; }
+
+    public int Port { get; private set; }
+
+    public int DistPort { get; private set; }
+
+    public string Uri => $"amqp://guest:guest@127.0.0.1:{Port}/";
+
+    public string Description => $"local rabbitmq-server node {NodeName} on 127.0.0.1:{Port} (dir {_dir})";
+
+    private string ServerScript => Path.Combine(_binDir, "rabbitmq-server");
+
+    private string CtlScript => Path.Combine(_binDir, "rabbitmqctl");
+
+    /// <summary>Written by RabbitMQ itself with the pid of beam.smp (the started process is a wrapper shell).</summary>
+    private string PidFile => Path.Combine(_dir, "rabbitmq.pid");
+
+    private string OutputLog => Path.Combine(_dir, "server.out");
+
+    /// <summary>Directory containing rabbitmq-server and rabbitmqctl, or null if RabbitMQ is not installed.</summary>
+    public static string? FindBinDir()
+    {
+        var candidates = new List<string?>
+        {
+            Environment.GetEnvironmentVariable("PIXELATED_RABBITMQ_BIN_DIR"),
+            "/usr/lib/rabbitmq/bin",
+            "/usr/local/sbin",
+            "/opt/homebrew/sbin",
+        };
+        return candidates.FirstOrDefault(d =>
+            !string.IsNullOrEmpty(d) && File.Exists(Path.Combine(d, "rabbitmq-server")) && File.Exists(Path.Combine(d, "rabbitmqctl")));
+    }
+
+    public static async Task<LocalRabbitMq> StartNewAsync(string binDir, TempRoot root, Action<string> log)
+    {
+        var rabbit = new LocalRabbitMq(binDir, root.CreateSubdirectory("rabbitmq"), log);
+        try
+        {
+            await rabbit.StartAsync();
+            return rabbit;
+        }
+        catch
+        {
+            await rabbit.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+
+        if (_everStarted)
+        {
+            // Restart: same node, ports and data so durable queues survive and the URI stays valid.
+            await StartOnceAsync();
+            return;
+        }
+
+        _epmdWasRunning = await FreePort.IsListeningAsync(4369, TimeSpan.FromMilliseconds(500));
+        Exception? last = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            Port = FreePort.Get();
+            DistPort = FreePort.Get();
+            try
+            {
+                await StartOnceAsync();
+                _everStarted = true;
+                return;
+            }
+            catch (Exception ex) when (attempt < 3)
+            {
+                last = ex;
+                _log($"RabbitMQ start attempt {attempt} failed, retrying with other ports: {ex.Message}");
+            }
+        }
+
+        throw new InvalidOperationException("RabbitMQ did not start.", last);
+    }
+
+    public async Task StopAsync()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            var result = await RunCtlAsync("stop");
+            if (!result.Succeeded)
+            {
+                _log($"rabbitmqctl stop failed, killing the node: {result.Describe()}");
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _log("RabbitMQ node did not exit within 30 s after stop; killing it");
+                ProcessRunner.TryKillTree(process);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        process.Dispose();
+        _process = null;
+        TryDeleteFile(PidFile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (Exception ex)
+        {
+            _log($"error stopping RabbitMQ: {ex.Message}");
+            if (_process is not null)
+            {
+                ProcessRunner.TryKillTree(_process);
+            }
+        }
+
+        if (!_epmdWasRunning)
+        {
+            // epmd refuses -kill while any node is still registered, so this cannot hurt other nodes.
+            var epmd = ProcessRunner.FindOnPath("epmd");
+            if (epmd is not null)
+            {
+                await ProcessRunner.RunAsync(epmd, ["-kill"], TimeSpan.FromSeconds(10));
+            }
+        }
+    }
+
+    private async Task StartOnceAsync()
+    {
+        WriteConfigFiles();
+
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = _dir,
+        };
+        // sh execs rabbitmq-server (a shell script that forwards TERM/INT to its beam.smp child and waits for it),
+        // so _process is that wrapper and Kill(entireProcessTree) reaches beam.smp as well.
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" </dev/null >>\"$1\" 2>&1");
+        psi.ArgumentList.Add(ServerScript);
+        psi.ArgumentList.Add(OutputLog);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("RABBITMQ_", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(key);
+        }
+
+        ProcessRunner.ApplyEnvironment(psi, ServerEnvironment());
+
+        var started = Stopwatch.StartNew();
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start rabbitmq-server.");
+
+        try
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException(
+                        $"rabbitmq-server exited with code {_process.ExitCode} during start-up. Output:\n{Tail(OutputLog)}\nLog:\n{Tail(NodeLog)}");
+                }
+
+                if (await FreePort.IsListeningAsync(Port, TimeSpan.FromMilliseconds(250)))
+                {
+                    break;
+                }
+
+                if (started.Elapsed > StartTimeout)
+                {
+                    throw new TimeoutException(
+                        $"RabbitMQ did not open 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s. Output:\n{Tail(OutputLog)}\nLog:\n{Tail(NodeLog)}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            (await RunCtlAsync("await_startup")).EnsureSuccess("rabbitmqctl await_startup");
+            _log($"RabbitMQ node {NodeName} ready on 127.0.0.1:{Port} after {started.ElapsedMilliseconds} ms");
+        }
+        catch
+        {
+            ProcessRunner.TryKillTree(_process);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+            _process = null;
+            TryDeleteFile(PidFile);
+            throw;
+        }
+    }
+
+    private string NodeLog => Path.Combine(_dir, "log", NodeName + ".log");
+
+    private Task<ProcessResult> RunCtlAsync(string command) =>
+        ProcessRunner.RunAsync(CtlScript, ["-n", NodeName, command], CtlTimeout, ServerEnvironment(), workingDirectory: _dir);
+
+    private Dictionary<string, string?> ServerEnvironment() => new()
+    {
+        ["HOME"] = Path.Combine(_dir, "home"),
+        ["RABBITMQ_NODENAME"] = NodeName,
+        ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
+        ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
+        ["RABBITMQ_DIST_PORT"] = DistPort.ToString(CultureInfo.InvariantCulture),
+        ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_dir, "mnesia"),
+        ["RABBITMQ_LOG_BASE"] = Path.Combine(_dir, "log"),
+        ["RABBITMQ_CONFIG_FILE"] = Path.Combine(_dir, "rabbitmq.conf"),
+        ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(_dir, "advanced.config"),
+        ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(_dir, "rabbitmq-env.conf"),
+        ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_dir, "enabled_plugins"),
+        ["RABBITMQ_PID_FILE"] = PidFile,
+        // Erlang distribution (used by rabbitmqctl) and an epmd started by this node only on loopback.
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+        ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+    };
+
+    private void WriteConfigFiles()
+    {
+        foreach (var sub in new[] { "home", "mnesia", "log" })
+        {
+            Directory.CreateDirectory(Path.Combine(_dir, sub));
+        }
+
+        File.WriteAllText(Path.Combine(_dir, "rabbitmq.conf"), string.Join('\n',
+            "loopback_users.guest = false",
+            // Never block publishers because the CI disk is nearly full.
+            "disk_free_limit.absolute = 1MB",
+            "log.console = false",
+            "log.file.level = info",
+            ""));
+        File.WriteAllText(Path.Combine(_dir, "rabbitmq-env.conf"), "# isolated from /etc/rabbitmq/rabbitmq-env.conf\n");
+        File.WriteAllText(Path.Combine(_dir, "enabled_plugins"), "[].\n");
+    }
+
+    private static string Tail(string file)
+    {
+        try
+        {
+            if (!File.Exists(file))
+            {
+                return "<no file " + file + ">";
+            }
+
+            var lines = File.ReadAllLines(file);
+            return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
+        }
+        catch (Exception ex)
+        {
+            return $"<could not read {file}: {ex.Message}>";
+        }
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception)
+        {
+            // ignore
+        }
+    }
+}

@@ -46,7 +46,8 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
         b.Entity<ZepWriteUnit>(e =>
         {
             e.ToTable("zep_write_units");
-            e.HasKey(x => x.IdempotencyKey);
+            e.HasKey(x => new { x.Target, x.IdempotencyKey });
+            e.Property(x => x.Target).HasMaxLength(300);
             e.Property(x => x.IdempotencyKey).HasMaxLength(64);
             e.Property(x => x.UserKey).HasMaxLength(1000);
             e.HasIndex(x => x.UserKey);

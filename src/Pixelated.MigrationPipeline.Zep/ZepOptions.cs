@@ -23,6 +23,9 @@ public sealed class ZepOptions
     [Range(0, 50)]
     public int MaxRetries { get; set; } = 8;
 
+    /// <summary>Identifies this Zep in the ledger: what was confirmed written to one Zep says nothing about another.</summary>
+    public string Target => NormalisedBaseUrl.AbsoluteUri.ToLowerInvariant();
+
     /// <summary>The API root with a trailing slash, so relative paths resolve under <c>/api/v2/</c>.</summary>
     public Uri NormalisedBaseUrl => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
 }

@@ -13,6 +13,13 @@ public sealed record UserPlan(
             .Concat(Threads.Select(t => t.Key))
             .Concat(Threads.SelectMany(t => t.Batches).Select(b => b.Key))
             .Concat(Episodes.Select(e => e.Key));
+
+    /// <summary>The write units that carry (part of) an item: its episodes, or its message batches and their thread.</summary>
+    public IEnumerable<string> KeysOf(string itemKey) =>
+        Episodes.Where(e => e.ItemKey == itemKey).Select(e => e.Key)
+            .Concat(Threads.SelectMany(t => t.Batches
+                .Where(b => b.Messages.Any(m => m.ItemKey == itemKey))
+                .SelectMany(b => new[] { t.Key, b.Key })));
 }
 
 public sealed record PlannedUser(string Key, CreateUserRequest Request);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -7,7 +8,7 @@ using Pixelated.MigrationPipeline.Zep;
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
 /// <summary>Migrates one user of a run: loads the staged items, plans the Zep writes, writes them idempotently, records outcomes.</summary>
-public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep)
+public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions)
 {
     /// <summary>Returns false when there is nothing to do (user unknown or already past migration).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -23,7 +24,7 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep)
                         && (i.Status == ItemStatus.Staged || i.Status == ItemStatus.Migrated))
             .ToListAsync(ct);
         var plan = UserPlanner.Plan(userKey, items);
-        var ledger = await WriteUnitLedger.LoadAsync(db, runId, userKey, plan.AllKeys, ct);
+        var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys, ct);
         var writer = new IdempotentZepWriter(zep, ledger, userKey);
 
         await writer.EnsureUserAsync(plan.User, ct);

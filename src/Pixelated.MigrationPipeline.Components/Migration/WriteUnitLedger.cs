@@ -5,18 +5,27 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
 /// <summary>The write-ahead record of a user's Zep writes: a unit is <c>Sent</c> before its HTTP call and <c>Confirmed</c> after it.</summary>
-public sealed class WriteUnitLedger(LedgerDbContext db, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
+public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
 {
-    public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, Guid runId, string userKey, IEnumerable<string> keys, CancellationToken ct)
+    public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, string target, Guid runId, string userKey, IEnumerable<string> keys, CancellationToken ct)
     {
         var found = new Dictionary<string, ZepWriteUnit>(StringComparer.Ordinal);
         foreach (var chunk in keys.Distinct().Chunk(500))
         {
-            var rows = await db.WriteUnits.Where(u => chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
+            var rows = await db.WriteUnits.Where(u => u.Target == target && chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
             foreach (var row in rows) found[row.IdempotencyKey] = row;
         }
-        return new WriteUnitLedger(db, runId, userKey, found);
+        return new WriteUnitLedger(db, target, runId, userKey, found);
     }
+
+    /// <summary>
+    /// Validation proved these units' data absent from Zep: mark them <c>Sent</c> (outcome to be checked), so the next
+    /// run reads Zep back and writes what is missing, and only that.
+    /// </summary>
+    public static Task<int> ReopenAsync(LedgerDbContext db, string target, IReadOnlyCollection<string> keys, CancellationToken ct) =>
+        keys.Count == 0 ? Task.FromResult(0)
+            : db.WriteUnits.Where(u => u.Target == target && keys.Contains(u.IdempotencyKey) && u.State == WriteState.Confirmed)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.State, WriteState.Sent).SetProperty(u => u.LastError, "missing from Zep at validation"), ct);
 
     private readonly Dictionary<string, ZepWriteUnit> _units = new(units, StringComparer.Ordinal);
 
@@ -61,7 +70,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, Guid runId, string userK
     private ZepWriteUnit GetOrAdd(string key, WriteUnitKind kind)
     {
         if (_units.TryGetValue(key, out var unit)) return unit;
-        unit = new ZepWriteUnit { IdempotencyKey = key, UserKey = userKey, Kind = kind, State = WriteState.Pending };
+        unit = new ZepWriteUnit { Target = target, IdempotencyKey = key, UserKey = userKey, Kind = kind, State = WriteState.Pending };
         db.WriteUnits.Add(unit);
         _units[key] = unit;
         return unit;

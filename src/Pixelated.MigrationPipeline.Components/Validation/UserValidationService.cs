@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -8,7 +10,7 @@ using Pixelated.MigrationPipeline.Zep.Api;
 namespace Pixelated.MigrationPipeline.Components.Validation;
 
 /// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
-public sealed class UserValidationService(LedgerDbContext db, ZepClient zep)
+public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions)
 {
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -21,7 +23,8 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep)
         var plan = UserPlanner.Plan(userKey, items);
 
         var findings = new List<PlanComparer.Finding>();
-        if (await zep.GetUserAsync(userKey, ct) is null)
+        var userMissing = await zep.GetUserAsync(userKey, ct) is null;
+        if (userMissing)
             findings.AddRange(items.Select(i => new PlanComparer.Finding(i.ItemKey, FindingKind.Missing, "user")));
         else
         {
@@ -30,6 +33,10 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep)
             foreach (var thread in plan.Threads) messages[thread.ThreadId] = await zep.GetAllMessagesAsync(thread.ThreadId, ct);
             findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages));
         }
+
+        var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();
+        var reopen = missing.SelectMany(plan.KeysOf).Concat(userMissing ? [plan.User.Key] : []).ToHashSet(StringComparer.Ordinal);
+        await WriteUnitLedger.ReopenAsync(db, zepOptions.Value.Target, reopen, ct);
 
         await db.Findings.Where(f => f.RunId == runId && f.UserKey == userKey).ExecuteDeleteAsync(ct);
         var now = DateTimeOffset.UtcNow;

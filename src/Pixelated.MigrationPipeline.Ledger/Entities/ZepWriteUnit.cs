@@ -6,6 +6,8 @@ namespace Pixelated.MigrationPipeline.Ledger.Entities;
 /// </summary>
 public sealed class ZepWriteUnit
 {
+    /// <summary>The Zep the unit was written to (its API root): the same source written to another Zep is another unit.</summary>
+    public string Target { get; set; } = "";
     public string IdempotencyKey { get; set; } = "";
     public string UserKey { get; set; } = "";
     public WriteUnitKind Kind { get; set; }

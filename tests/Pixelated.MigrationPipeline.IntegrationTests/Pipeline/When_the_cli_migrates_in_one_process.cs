@@ -116,5 +116,43 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
         Assert.DoesNotContain("No owner.", result.Output + result.Error);
     }
 
+    [Fact]
+    public async Task Running_the_embedded_migration_twice_in_one_folder_verifies_both_times()
+    {
+        // Each embedded run starts a fresh emulator: what the ledger confirmed for the previous one must not be taken as present.
+        var first = await _cli.RunAsync(NoZepKey, ["migrate", .. Paths, "--json"]);
+        var second = await _cli.RunAsync(NoZepKey, ["migrate", .. Paths, "--json"]);
+
+        output.WriteLine(second.Output + second.Error);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("completed", second.Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Data_lost_from_zep_is_reported_missing_and_the_next_run_writes_back_only_what_is_missing()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { ApiKey = "test-key-not-secret" });
+        var environment = new Dictionary<string, string?> { ["ZEP_API_KEY"] = "test-key-not-secret", ["Zep__BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri };
+        var clinic = ExpectedExport.FixturePath("platform-v3-clinic-page.json");
+
+        var first = await _cli.RunAsync(environment, "migrate", clinic, "--json");
+        var before = zep.Store.GetStats();
+        zep.Store.DeleteUser("patient-1002");
+        var afterLoss = zep.Store.GetStats();
+        var second = await _cli.RunAsync(environment, "migrate", clinic, "--json");
+        var third = await _cli.RunAsync(environment, "migrate", clinic, "--json");
+
+        output.WriteLine(second.Output + third.Output + third.Error);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(3, second.ExitCode);
+        Assert.Equal("completed_with_errors", second.Json.GetProperty("status").GetString());
+        Assert.Equal(1, second.Json.GetProperty("users").GetProperty("mismatched").GetInt32());
+        Assert.Equal(0, third.ExitCode);
+        Assert.Equal((before.Users, before.Episodes), (zep.Store.GetStats().Users, zep.Store.GetStats().Episodes));
+        Assert.True(afterLoss.Episodes < before.Episodes);
+        ZepAssertions.EveryMemoryIsInZepExactlyOnce(zep.Store, ExpectedExport.Load("platform-v3-clinic-page.json"));
+    }
+
     public void Dispose() => _cli.Dispose();
 }

@@ -208,6 +208,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
 
             modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.ZepWriteUnit", b =>
                 {
+                    b.Property<string>("Target")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -243,7 +247,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                     b.Property<string>("ZepIds")
                         .HasColumnType("text");
 
-                    b.HasKey("IdempotencyKey");
+                    b.HasKey("Target", "IdempotencyKey");
 
                     b.HasIndex("UserKey");
 

@@ -199,6 +199,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
 
             modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.ZepWriteUnit", b =>
                 {
+                    b.Property<string>("Target")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -234,7 +238,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                     b.Property<string>("ZepIds")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("IdempotencyKey");
+                    b.HasKey("Target", "IdempotencyKey");
 
                     b.HasIndex("UserKey");
 

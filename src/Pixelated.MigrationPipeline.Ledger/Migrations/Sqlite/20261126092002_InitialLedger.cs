@@ -34,6 +34,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                 name: "zep_write_units",
                 columns: table => new
                 {
+                    Target = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
@@ -46,7 +47,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_zep_write_units", x => x.IdempotencyKey);
+                    table.PrimaryKey("PK_zep_write_units", x => new { x.Target, x.IdempotencyKey });
                 });
 
             migrationBuilder.CreateTable(

@@ -35,6 +35,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                 name: "zep_write_units",
                 columns: table => new
                 {
+                    Target = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     IdempotencyKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     UserKey = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
@@ -47,7 +48,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_zep_write_units", x => x.IdempotencyKey);
+                    table.PrimaryKey("PK_zep_write_units", x => new { x.Target, x.IdempotencyKey });
                 });
 
             migrationBuilder.CreateTable(

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pixelated.MigrationPipeline.Ledger;
 
 /// <summary>Bound from <c>Ledger:</c>; the connection string comes from <c>ConnectionStrings:Ledger</c>.</summary>
-public sealed class LedgerOptions
+public sealed class LedgerOptions : IValidatableObject
 {
     public const string Section = "Ledger";
     public const string SqliteDefault = "Data Source=pixelated-migration.db";
@@ -14,6 +14,14 @@ public sealed class LedgerOptions
 
     [Required(ErrorMessage = "ConnectionStrings:Ledger is required.")]
     public string ConnectionString { get; set; } = SqliteDefault;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IsPostgres && ConnectionString == SqliteDefault)
+            yield return new ValidationResult(
+                "Ledger:Provider is 'postgres' but ConnectionStrings:Ledger is still the SQLite default: set it to a PostgreSQL connection string (e.g. ConnectionStrings__Ledger='Host=...;Database=...;Username=...;Password=...').",
+                [nameof(ConnectionString)]);
+    }
 
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
 }

@@ -33,7 +33,11 @@ public static class CliHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        if (!verbose) builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Error);
+        if (!verbose)
+        {
+            builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Error);
+            builder.Logging.AddFilter<ConsoleLoggerProvider>("Microsoft.Extensions.Hosting", LogLevel.None); // start-up failures are reported once, by the command
+        }
         register(builder.Services, builder.Configuration);
         return builder.Build();
     }

@@ -11,6 +11,7 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<StagedItem> StagedItems => Set<StagedItem>();
     public DbSet<ZepWriteUnit> WriteUnits => Set<ZepWriteUnit>();
     public DbSet<ValidationFinding> Findings => Set<ValidationFinding>();
+    public DbSet<ZepRateBudgetState> RateBudgets => Set<ZepRateBudgetState>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -54,6 +55,12 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.LastError).HasMaxLength(4000);
+        });
+        b.Entity<ZepRateBudgetState>(e =>
+        {
+            e.ToTable("zep_rate_budget");
+            e.HasKey(x => x.Target);
+            e.Property(x => x.Target).HasMaxLength(300);
         });
         b.Entity<ValidationFinding>(e =>
         {

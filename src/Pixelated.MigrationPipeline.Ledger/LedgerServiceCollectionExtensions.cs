@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Ledger.Locks;
 
 namespace Pixelated.MigrationPipeline.Ledger;
 
@@ -21,17 +22,23 @@ public static class LedgerServiceCollectionExtensions
         options.ConnectionString = configuration.GetConnectionString("Ledger") ?? options.ConnectionString;
 
         if (options.IsPostgres)
+        {
             services.AddDbContext<LedgerDbContext, PostgresLedgerDbContext>(o => o.UseLedgerPostgres(options.ConnectionString));
+            services.AddSingleton<IUserLock, PostgresAdvisoryUserLock>();
+        }
         else
+        {
             services.AddDbContext<LedgerDbContext, SqliteLedgerDbContext>(o => o.UseLedgerSqlite(options.ConnectionString));
+            services.AddSingleton<IUserLock, InProcessUserLock>();
+        }
 
         services.AddHostedService<LedgerMigrator>();
         return services;
     }
 
     public static DbContextOptionsBuilder UseLedgerPostgres(this DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations"));
+        builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
 
     public static DbContextOptionsBuilder UseLedgerSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations"));
+        builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
 }

@@ -19,6 +19,17 @@ public sealed class ZepOptions
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The account's requests-per-minute budget, shared by every worker (0 = no client-side limit; Zep's 429s and
+    /// rate-limit headers still pause the pipeline). Set it a little under the plan's limit (Flex 600, Flex Plus 1,000).
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>How long the circuit stays open once Zep looks down (half the calls failing over 30 s).</summary>
+    [Range(1, 600)]
+    public int CircuitBreakSeconds { get; set; } = 15;
+
     /// <summary>How many times a 429 (or a request that never reached Zep) is retried.</summary>
     [Range(0, 50)]
     public int MaxRetries { get; set; } = 8;

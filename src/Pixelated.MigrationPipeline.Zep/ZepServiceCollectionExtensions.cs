@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pixelated.MigrationPipeline.Zep.RateBudget;
 using Polly;
 
 namespace Pixelated.MigrationPipeline.Zep;
@@ -23,17 +25,22 @@ public static class ZepServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ZepRequestCounter>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IZepRateBudget, InProcessRateBudget>();
         services.AddTransient<ZepRequestCountingHandler>();
+        services.AddTransient<RateBudgetHandler>();
 
-        services.AddHttpClient<ZepClient>((sp, http) =>
+        // Handler order, outermost first: retry + circuit breaker → shared rate budget → per-attempt timeout → counting.
+        // The budget sits outside the timeout, so waiting for a permit never times an attempt out.
+        var client = services.AddHttpClient<ZepClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<ZepOptions>>().Value;
                 http.BaseAddress = options.NormalisedBaseUrl;
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", options.ApiKey);
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("pixelated-migration/1.0");
-            })
-            .AddResilienceHandler("zep", (pipeline, context) =>
+            });
+        client.AddResilienceHandler("zep", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ZepOptions>>().Value;
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -46,11 +53,29 @@ public static class ZepServiceCollectionExtensions
                     ShouldRetryAfterHeader = true,
                     ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome)),
                 });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 20,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakSeconds),
+                    ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
+                });
+            });
+        client.AddHttpMessageHandler<RateBudgetHandler>();
+        client.AddResilienceHandler("zep-attempt", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<ZepOptions>>().Value;
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.RequestTimeoutSeconds));
             });
-        services.AddHttpClient<ZepClient>().AddHttpMessageHandler<ZepRequestCountingHandler>();
+        client.AddHttpMessageHandler<ZepRequestCountingHandler>();
         return services;
     }
+
+    /// <summary>What says Zep is down (not what says a request was wrong): 5xx, 408, timeouts, broken connections.</summary>
+    private static bool IsOutage(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is { } r ? (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout
+            : outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
 
     private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests

@@ -1,16 +1,56 @@
+using System.Net.Sockets;
 using MassTransit;
+using Npgsql;
+using Pixelated.MigrationPipeline.Ledger.Locks;
+using Pixelated.MigrationPipeline.Zep.Api;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
 internal static class EndpointConfiguratorExtensions
 {
-    /// <summary>On RabbitMQ: a quorum queue with an explicit delivery limit (poison messages go to <c>_error</c>, never loop forever).</summary>
+    /// <summary>Redeliveries a quorum queue allows before it dead-letters a message (a poison message never loops forever).</summary>
+    public const int DeliveryLimit = 50;
+
+    /// <summary>
+    /// On RabbitMQ: a quorum queue with an explicit delivery limit, dead-lettering into <c>&lt;queue&gt;_dlq</c>.
+    /// Elsewhere (in-memory transport) nothing to configure.
+    /// </summary>
     public static void ConfigureQuorumQueue(this IReceiveEndpointConfigurator endpoint)
     {
-        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.SetQuorumQueue();
-            rabbit.SetQueueArgument("x-delivery-limit", 20);
-        }
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
+        rabbit.SetQuorumQueue();
+        rabbit.SetQueueArgument("x-delivery-limit", DeliveryLimit);
+        rabbit.BindDeadLetterQueue($"{rabbit.InputAddress.AbsolutePath.Trim('/').Split('/')[^1]}_dlq");
     }
+
+    /// <summary>
+    /// Retry for a consumer that talks to Zep and the ledger. Outages (Zep 5xx/429/timeouts/open circuit, a busy user,
+    /// the ledger or broker away) are retried with back-off for as long as an outage plausibly lasts, so nothing drains into
+    /// <c>_error</c> while Zep or PostgreSQL is down; anything else is a bug or bad data and gets a few quick retries.
+    /// </summary>
+    public static void UseOutageTolerantRetry(this IReceiveEndpointConfigurator endpoint)
+    {
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle(OutageExceptions);
+            r.Handle<ZepApiException>(IsZepOutage);
+            r.Exponential(60, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        });
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Ignore(OutageExceptions);
+            r.Ignore<ZepApiException>(IsZepOutage);
+            r.Intervals(100, 500, 2000);
+        });
+    }
+
+    private static readonly Type[] OutageExceptions =
+    [
+        typeof(HttpRequestException), typeof(TimeoutRejectedException), typeof(BrokenCircuitException), typeof(UserBusyException),
+        typeof(NpgsqlException), typeof(SocketException), typeof(Microsoft.EntityFrameworkCore.DbUpdateException), typeof(TimeoutException),
+    ];
+
+    private static bool IsZepOutage(ZepApiException e) => e.IsOutcomeUnknown || e.Status == System.Net.HttpStatusCode.TooManyRequests;
 }

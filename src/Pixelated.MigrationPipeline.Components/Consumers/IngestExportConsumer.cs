@@ -21,7 +21,7 @@ public sealed class IngestExportConsumerDefinition : ConsumerDefinition<IngestEx
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<IngestExportConsumer> consumer,
         IRegistrationContext context)
     {
-        endpoint.UseMessageRetry(r => r.Intervals(1000, 5000, 15000));
+        endpoint.UseOutageTolerantRetry();
         endpoint.ConfigureQuorumQueue();
     }
 }

@@ -33,7 +33,7 @@ public sealed class MigrateUserConsumerDefinition : ConsumerDefinition<MigrateUs
         IRegistrationContext context)
     {
         // Unknown outcomes propagate from the writer; a retry reads Zep back before sending again.
-        endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)));
+        endpoint.UseOutageTolerantRetry();
         endpoint.ConfigureQuorumQueue();
     }
 }

@@ -34,7 +34,7 @@ public sealed class ValidateUserConsumerDefinition : ConsumerDefinition<Validate
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<ValidateUserConsumer> consumer,
         IRegistrationContext context)
     {
-        endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)));
+        endpoint.UseOutageTolerantRetry();
         endpoint.ConfigureQuorumQueue();
     }
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.RateBudget;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Zep.RateBudget;
 using Pixelated.MigrationPipeline.Components.Staging;
 using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger;
@@ -26,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
         var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
 
         services.AddLedger(configuration);
+        if (IsPostgresLedger(configuration)) services.AddSingleton<IZepRateBudget, PostgresRateBudget>();
         services.AddZepClient(configuration);
 
         services.AddScoped<ExportStagingService>();
@@ -51,12 +54,17 @@ public static class PipelineServiceCollectionExtensions
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(new Uri(uri));
+                    cfg.UseZepOutageKillSwitch();
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseZepOutageKillSwitch();
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
@@ -66,4 +74,7 @@ public static class PipelineServiceCollectionExtensions
         });
         return services;
     }
+
+    private static bool IsPostgresLedger(IConfiguration configuration) =>
+        string.Equals(configuration[$"{LedgerOptions.Section}:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
 }

@@ -124,5 +124,10 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             await ledger.ReleaseAsync(key, kind, "Zep unreachable", CancellationToken.None);
             throw;
         }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            await ledger.ReleaseAsync(key, kind, "circuit open: Zep looks down", CancellationToken.None);
+            throw;
+        }
     }
 }

@@ -3,18 +3,20 @@ using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Locks;
 using Pixelated.MigrationPipeline.Zep;
 
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
 /// <summary>Migrates one user of a run: loads the staged items, plans the Zep writes, writes them idempotently, records outcomes.</summary>
-public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions)
+public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks)
 {
     /// <summary>Returns false when there is nothing to do (user unknown or already past migration).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
     {
         var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
         if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped) return false;
+        await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         user.Status = UserStatus.Migrating;
         user.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(ct);

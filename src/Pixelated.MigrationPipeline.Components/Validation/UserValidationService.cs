@@ -4,19 +4,21 @@ using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Locks;
 using Pixelated.MigrationPipeline.Zep;
 using Pixelated.MigrationPipeline.Zep.Api;
 
 namespace Pixelated.MigrationPipeline.Components.Validation;
 
 /// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
-public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions)
+public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks)
 {
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
     {
         var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
         if (user is null) return null;
+        await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         var items = await db.StagedItems
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated)
             .ToListAsync(ct);

@@ -177,9 +177,7 @@ public class BadInputTests
     }
 
     [Theory]
-    [InlineData("export_get_response__docs.json")]
-    [InlineData("ts_get_all_3x.json")]
-    [InlineData("memories_export_default_user.zip")]
+    [InlineData("openapi_subset__docs_openapi_json_2026_08.json")]
     public async Task Unknown_format_yields_a_single_failure_naming_the_file(string fixture)
     {
         var outcomes = await Read.AllAsync(Fixture.Path(fixture));

@@ -25,21 +25,6 @@ public class FormatDetectionTests
     }
 
     [Theory]
-    [InlineData("v3_get_all_page1__js_sdk_camelcase.json")]
-    [InlineData("ts_get_all_3x.json")]
-    [InlineData("python_history_2x_memory_updated.json")]
-    [InlineData("mem0_oss_qdrant_export.json")]
-    [InlineData("qdrant_points_scroll_response.json")]
-    [InlineData("mem0_list_output_json.json")]
-    [InlineData("api_v1_memories_list_page.json")]
-    [InlineData("export_get_response__docs.json")]
-    [InlineData("memories_export_default_user.zip")]
-    public async Task Shapes_not_supported_yet_are_detected_as_unknown(string fixture)
-    {
-        Assert.Equal(ExportFormat.Unknown, await Mem0FormatDetector.DetectAsync(Fixture.Path(fixture)));
-    }
-
-    [Theory]
     [InlineData("", ExportFormat.Unknown)]
     [InlineData("   \n", ExportFormat.Unknown)]
     [InlineData("not json at all", ExportFormat.Unknown)]

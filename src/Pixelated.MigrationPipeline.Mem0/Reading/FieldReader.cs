@@ -4,6 +4,8 @@ namespace Pixelated.MigrationPipeline.Mem0.Reading;
 
 /// <summary>
 /// Reads typed fields from one JSON record and remembers the first problem (field name + reason).
+/// Every accessor takes one name or several alternatives (snake_case / camelCase spellings): the first one present
+/// and non-null is used, and a failure names that one (or the first alternative when none is present).
 /// Reasons describe types and presence only, never values: record content may be health data.
 /// </summary>
 internal sealed class FieldReader(JsonElement record)
@@ -23,23 +25,33 @@ internal sealed class FieldReader(JsonElement record)
         }
     }
 
-    private bool TryGet(string name, out JsonElement value)
+    private bool TryGet(string[] names, out string name, out JsonElement value)
     {
-        if (record.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        foreach (var n in names)
         {
-            return true;
+            if (record.TryGetProperty(n, out value) && value.ValueKind != JsonValueKind.Null)
+            {
+                name = n;
+                return true;
+            }
         }
 
+        name = names[0];
         value = default;
         return false;
     }
 
+    /// <summary>True when any of the names is present (even as null).</summary>
+    public bool Has(params string[] names) => names.Any(n => record.TryGetProperty(n, out _));
+
     /// <summary>A string that must be present, non-null and not blank.</summary>
-    public string? RequiredString(string name)
+    public string? RequiredString(params string[] names) => RequiredString(names, "required field is missing or null");
+
+    public string? RequiredString(string[] names, string missingReason)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
-            Fail(name, "required field is missing or null");
+            Fail(name, missingReason);
             return null;
         }
 
@@ -49,7 +61,12 @@ internal sealed class FieldReader(JsonElement record)
             return null;
         }
 
-        var text = value.GetString();
+        var text = GetString(value, name);
+        if (text is null)
+        {
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             Fail(name, "required field is empty");
@@ -60,9 +77,9 @@ internal sealed class FieldReader(JsonElement record)
     }
 
     /// <summary>A string that may be absent or null; wrong type is a failure.</summary>
-    public string? OptionalString(string name)
+    public string? OptionalString(params string[] names)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
             return null;
         }
@@ -73,13 +90,28 @@ internal sealed class FieldReader(JsonElement record)
             return null;
         }
 
-        return value.GetString();
+        return GetString(value, name);
+    }
+
+    private string? GetString(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            Fail(name, "string is not valid UTF-8");
+            return null;
+        }
     }
 
     /// <summary>An opaque id: a string or a JSON number (kept as its literal text).</summary>
-    public string? Id(string name, bool required = true)
+    public string? Id(string name, bool required = true) => Id([name], required);
+
+    public string? Id(string[] names, bool required = true)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
             if (required)
             {
@@ -91,11 +123,15 @@ internal sealed class FieldReader(JsonElement record)
 
         switch (value.ValueKind)
         {
-            case JsonValueKind.String when !string.IsNullOrWhiteSpace(value.GetString()):
-                return value.GetString();
             case JsonValueKind.String:
-                Fail(name, "id is empty");
-                return null;
+                var text = GetString(value, name);
+                if (text is not null && string.IsNullOrWhiteSpace(text))
+                {
+                    Fail(name, "id is empty");
+                    return null;
+                }
+
+                return text;
             case JsonValueKind.Number:
                 return value.GetRawText();
             default:
@@ -104,21 +140,43 @@ internal sealed class FieldReader(JsonElement record)
         }
     }
 
-    /// <summary>Same as <see cref="Id"/> but never records a failure (used to attribute failed records).</summary>
-    public static string? PeekId(JsonElement record, string name) =>
-        record.ValueKind == JsonValueKind.Object && record.TryGetProperty(name, out var v)
-            ? v.ValueKind switch
+    /// <summary>Same as <see cref="Id(string, bool)"/> but never records a failure (used to attribute failed records).</summary>
+    public static string? PeekId(JsonElement record, params string[] names)
+    {
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var name in names)
+        {
+            if (record.TryGetProperty(name, out var v))
             {
-                JsonValueKind.String => v.GetString(),
-                JsonValueKind.Number => v.GetRawText(),
-                _ => null,
+                try
+                {
+                    return v.ValueKind switch
+                    {
+                        JsonValueKind.String => v.GetString(),
+                        JsonValueKind.Number => v.GetRawText(),
+                        _ => null,
+                    };
+                }
+                catch (InvalidOperationException)
+                {
+                    return null;
+                }
             }
-            : null;
+        }
+
+        return null;
+    }
 
     /// <summary>A timestamp (ISO string or epoch seconds number), normalised to UTC.</summary>
-    public DateTimeOffset? Timestamp(string name, bool required)
+    public DateTimeOffset? Timestamp(string name, bool required) => Timestamp([name], required);
+
+    public DateTimeOffset? Timestamp(string[] names, bool required)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
             if (required)
             {
@@ -134,7 +192,25 @@ internal sealed class FieldReader(JsonElement record)
             return null;
         }
 
-        if (!Mem0Timestamp.TryParse(value, out var utc))
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && n < 0)
+        {
+            Fail(name, "negative epoch seconds are not a valid mem0 timestamp");
+            return null;
+        }
+
+        bool ok;
+        DateTimeOffset utc;
+        try
+        {
+            ok = Mem0Timestamp.TryParse(value, out utc);
+        }
+        catch (InvalidOperationException)
+        {
+            Fail(name, "string is not valid UTF-8");
+            return null;
+        }
+
+        if (!ok)
         {
             Fail(name, "value is not a recognised timestamp");
             return null;
@@ -144,9 +220,9 @@ internal sealed class FieldReader(JsonElement record)
     }
 
     /// <summary><c>categories</c>: absent/null → empty; otherwise an array of strings.</summary>
-    public IReadOnlyList<string> Categories(string name)
+    public IReadOnlyList<string> Categories(params string[] names)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
             return [];
         }
@@ -166,7 +242,13 @@ internal sealed class FieldReader(JsonElement record)
                 return [];
             }
 
-            list.Add(item.GetString()!);
+            var text = GetString(item, name);
+            if (text is null)
+            {
+                return [];
+            }
+
+            list.Add(text);
         }
 
         return list;
@@ -174,9 +256,9 @@ internal sealed class FieldReader(JsonElement record)
 
     /// <summary><c>metadata</c>: an object (cloned so it outlives the parsed document); null, absent or the
     /// Python-repr string <c>"None"</c> → null.</summary>
-    public JsonElement? Metadata(string name)
+    public JsonElement? Metadata(params string[] names)
     {
-        if (!TryGet(name, out var value))
+        if (!TryGet(names, out var name, out var value))
         {
             return null;
         }

@@ -22,7 +22,7 @@ internal sealed record StreamFailure(long Index, long? ByteOffset, string Reason
 internal sealed class JsonArrayStreamer
 {
     private const int InitialBufferSize = 64 * 1024;
-    private const int MaxRecordSize = 64 * 1024 * 1024;
+    public const int DefaultMaxRecordSize = 64 * 1024 * 1024;
 
     private enum Phase { Start, Seeking, InArray, AfterArray, Done }
 
@@ -41,11 +41,26 @@ internal sealed class JsonArrayStreamer
     private int _arrayDepth;
     private long _index;
 
-    public JsonArrayStreamer(Stream stream, IReadOnlyList<string> path)
+    private readonly IReadOnlySet<string>? _collect;
+    private string? _collectName;
+
+    /// <param name="path">Property path to the records array; empty = root array; null = the root value is the one record.</param>
+    /// <param name="collect">Top-level properties (outside the records array) parsed whole into <see cref="Collected"/>.</param>
+    /// <param name="maxRecordBytes">Largest single JSON value accepted.</param>
+    public JsonArrayStreamer(Stream stream, IReadOnlyList<string>? path, IReadOnlySet<string>? collect = null, int maxRecordBytes = DefaultMaxRecordSize)
     {
         _stream = stream;
-        _path = path;
+        _single = path is null;
+        _path = path ?? [];
+        _collect = collect;
+        _maxRecordSize = maxRecordBytes;
     }
+
+    private readonly bool _single;
+    private readonly int _maxRecordSize;
+
+    /// <summary>Top-level values named in <c>collect</c>, parsed as they were passed. Owned by the streamer's consumer.</summary>
+    public Dictionary<string, JsonDocument> Collected { get; } = new(StringComparer.Ordinal);
 
     private string PathText => _path.Count == 0 ? "top-level array" : $"'{string.Join('.', _path)}' array";
 
@@ -127,8 +142,35 @@ internal sealed class JsonArrayStreamer
 
                 switch (_phase)
                 {
+                    case Phase.Start when _single:
+                        recordOffset = _bufferFileOffset + reader.TokenStartIndex;
+                        if (!JsonDocument.TryParseValue(ref reader, out var single))
+                        {
+                            Suspend((int)beforeConsumed, before);
+                            return;
+                        }
+
+                        _pending.Enqueue(new StreamedRecord(single, _index++, recordOffset));
+                        recordOffset = -1;
+                        _phase = Phase.AfterArray;
+                        break;
                     case Phase.Start:
                         OnRoot(reader.TokenType);
+                        break;
+                    case Phase.Seeking when _collectName is not null:
+                        if (!JsonDocument.TryParseValue(ref reader, out var collected))
+                        {
+                            Suspend((int)beforeConsumed, before);
+                            return;
+                        }
+
+                        if (Collected.Remove(_collectName, out var previous))
+                        {
+                            previous.Dispose();
+                        }
+
+                        Collected[_collectName] = collected;
+                        _collectName = null;
                         break;
                     case Phase.Seeking:
                         OnSeeking(ref reader);
@@ -150,7 +192,7 @@ internal sealed class JsonArrayStreamer
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             var inRecord = recordOffset >= 0;
             _pending.Enqueue(new StreamFailure(
@@ -205,6 +247,16 @@ internal sealed class JsonArrayStreamer
             return;
         }
 
+        if (_collect is not null && _matched == 0 && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+        {
+            var name = reader.GetString()!;
+            if (_collect.Contains(name))
+            {
+                _collectName = name;
+                return;
+            }
+        }
+
         if (reader.TokenType == JsonTokenType.PropertyName
             && reader.CurrentDepth == _matched + 1
             && reader.ValueTextEquals(_path[_matched]))
@@ -223,13 +275,13 @@ internal sealed class JsonArrayStreamer
         Compact(consumed);
         if (_length == _buffer.Length)
         {
-            if (_buffer.Length >= MaxRecordSize)
+            if (_buffer.Length >= _maxRecordSize)
             {
-                Fail(_phase == Phase.InArray ? _index : -1, _bufferFileOffset, $"a single JSON value is larger than {MaxRecordSize / (1024 * 1024)} MB; reading stopped");
+                Fail(_phase == Phase.InArray ? _index : -1, _bufferFileOffset, $"a single JSON value is larger than the {_maxRecordSize / (1024 * 1024)} MB record cap; reading stopped");
                 return;
             }
 
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, _maxRecordSize));
         }
     }
 

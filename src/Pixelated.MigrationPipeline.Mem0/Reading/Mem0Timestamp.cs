@@ -29,8 +29,9 @@ public static class Mem0Timestamp
             return false;
         }
 
+        text = TrimExtraFraction(text.Trim());
         if (!DateTimeOffset.TryParseExact(
-                text.Trim(),
+                text,
                 Formats,
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
@@ -43,7 +44,29 @@ public static class Mem0Timestamp
         return true;
     }
 
-    /// <summary>Parses epoch seconds (integer or fractional).</summary>
+    /// <summary>Nanosecond fractions (9 digits, Go / Qdrant) are cut to the 7 digits .NET keeps.</summary>
+    private static string TrimExtraFraction(string text)
+    {
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return text;
+        }
+
+        var end = dot + 1;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+
+        return end - dot - 1 > 7 ? string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end)) : text;
+    }
+
+    /// <summary>Values at or above this are taken as epoch milliseconds (in seconds they would be after year 5138).</summary>
+    public const double EpochMillisecondsThreshold = 1e11;
+
+    /// <summary>Parses epoch seconds (integer or fractional); values ≥ <see cref="EpochMillisecondsThreshold"/> are
+    /// epoch milliseconds (JS <c>Date.now()</c>).</summary>
     public static bool TryParseEpochSeconds(double seconds, out DateTimeOffset utc)
     {
         utc = default;
@@ -52,7 +75,7 @@ public static class Mem0Timestamp
             return false;
         }
 
-        var ms = seconds * 1000d;
+        var ms = seconds >= EpochMillisecondsThreshold ? seconds : seconds * 1000d;
         if (ms < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             return false;

@@ -16,7 +16,20 @@ public sealed class EmulatorOptions
     /// <summary>Delay added to every /api/v2 request, in milliseconds.</summary>
     public int LatencyMs { get; set; }
 
-    internal EmulatorOptions Copy() => new() { ApiKey = ApiKey, RequestsPerMinute = RequestsPerMinute, LatencyMs = LatencyMs };
+    /// <summary>Fault injection (<c>Emulator:Faults</c>). The emulator's instance is live: see <see cref="ZepEmulatorHost.Faults"/>.</summary>
+    public EmulatorFaultOptions Faults { get; set; } = new();
+
+    /// <summary>Batch API settings (<c>Emulator:Batch</c>).</summary>
+    public EmulatorBatchOptions Batch { get; set; } = new();
+
+    internal EmulatorOptions Copy() => new()
+    {
+        ApiKey = ApiKey,
+        RequestsPerMinute = RequestsPerMinute,
+        LatencyMs = LatencyMs,
+        Faults = Faults?.Clone() ?? new EmulatorFaultOptions(),
+        Batch = Batch?.Clone() ?? new EmulatorBatchOptions(),
+    };
 }
 
 /// <summary>Validates <see cref="EmulatorOptions"/> when the emulator starts.</summary>
@@ -38,6 +51,24 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         if (options.LatencyMs < 0)
         {
             failures.Add("Emulator:LatencyMs must not be negative.");
+        }
+
+        if (options.Faults is null)
+        {
+            failures.Add("Emulator:Faults must not be null.");
+        }
+        else
+        {
+            failures.AddRange(options.Faults.Validate());
+        }
+
+        if (options.Batch is null)
+        {
+            failures.Add("Emulator:Batch must not be null.");
+        }
+        else if (!(options.Batch.ItemsPerSecond >= 0) || double.IsInfinity(options.Batch.ItemsPerSecond))
+        {
+            failures.Add("Emulator:Batch:ItemsPerSecond must be 0 (as fast as possible) or a positive number.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

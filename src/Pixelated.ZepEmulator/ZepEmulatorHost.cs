@@ -35,6 +35,26 @@ public sealed class ZepEmulatorHost : IAsyncDisposable
     /// <summary>The options the emulator runs with (a copy of those passed in).</summary>
     public EmulatorOptions Options { get; }
 
+    /// <summary>
+    /// The live fault-injection settings (same instance as <c>Options.Faults</c>, not the one passed to StartAsync):
+    /// change any property while the emulator runs; every change is thread-safe and applies to the next write request.
+    /// </summary>
+    public EmulatorFaultOptions Faults => Options.Faults;
+
+    /// <summary>Replaces every fault setting at once (validated: rates 0..1); restarts the seeded sequence.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void SetFaults(EmulatorFaultOptions faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        var problems = faults.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(faults));
+        }
+
+        Faults.CopyFrom(faults);
+    }
+
     public static Task<ZepEmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default) =>
         StartAsync(options, TimeProvider.System, ct);
 

@@ -8,10 +8,10 @@ namespace Pixelated.ZepEmulator.Endpoints;
 /// <summary>graph.add (POST /graph) and episode read-back.</summary>
 internal static class GraphEndpoints
 {
-    private const int MaxDataChars = 10_000;
-    private const int MaxSourceDescriptionChars = 500;
-    private const int MaxDocumentIdChars = 100;
-    private static readonly string[] DataTypes = ["text", "json", "message"];
+    internal const int MaxDataChars = 10_000;
+    internal const int MaxSourceDescriptionChars = 500;
+    internal const int MaxDocumentIdChars = 100;
+    internal static readonly string[] DataTypes = ["text", "json", "message"];
 
     private sealed record AddDataRequest(
         string? Data,
@@ -27,7 +27,7 @@ internal static class GraphEndpoints
     {
         api.MapPost("/graph", AddAsync);
         api.MapGet("/graph/episodes/user/{userId}", EpisodeReads.LastN);
-        api.MapPost("/graph/episodes/user/{userId}", EpisodeReads.PageAsync);
+        api.MapPost("/graph/episodes/user/{userId}", EpisodeReads.PageAsync).WithMetadata(ReadOnlyEndpoint.Instance);
         api.MapGet("/graph/episodes/{uuid}", GetEpisode);
     }
 
@@ -109,7 +109,7 @@ internal static class GraphEndpoints
         return MetadataRules.Check(body.Metadata) is { } metadataProblem ? ZepError.BadRequest(metadataProblem) : null;
     }
 
-    private static bool IsJson(string data)
+    internal static bool IsJson(string data)
     {
         try
         {

@@ -21,7 +21,8 @@ internal sealed class ErrorBodyMiddleware(RequestDelegate next, ILogger<ErrorBod
         }
 
         var status = context.Response.StatusCode;
-        if (status >= 400 && !context.Response.HasStarted && string.IsNullOrEmpty(context.Response.ContentType))
+        if (status >= 400 && !context.Response.HasStarted && string.IsNullOrEmpty(context.Response.ContentType)
+            && !context.RequestAborted.IsCancellationRequested)
         {
             var message = status switch
             {

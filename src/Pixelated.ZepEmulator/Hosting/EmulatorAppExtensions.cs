@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pixelated.ZepEmulator.Batches;
 using Pixelated.ZepEmulator.Endpoints;
 using Pixelated.ZepEmulator.Errors;
 using Pixelated.ZepEmulator.RateLimiting;
@@ -27,12 +28,14 @@ public static class EmulatorAppExtensions
             o.ApiKey = copy.ApiKey;
             o.RequestsPerMinute = copy.RequestsPerMinute;
             o.LatencyMs = copy.LatencyMs;
+            o.Faults = copy.Faults;
+            o.Batch = copy.Batch;
         });
         AddServices(builder.Services, clock);
         return builder;
     }
 
-    /// <summary>Builds the pipeline: stats → rate limit → error bodies → latency → API key → endpoints.</summary>
+    /// <summary>Builds the pipeline: stats → rate limit → error bodies → latency → API key → fault injection → endpoints.</summary>
     public static WebApplication UseZepEmulator(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
@@ -50,6 +53,7 @@ public static class EmulatorAppExtensions
                 }
 
                 api.UseMiddleware<ApiKeyMiddleware>();
+                api.UseMiddleware<FaultInjectionMiddleware>();
             });
         });
 
@@ -59,6 +63,11 @@ public static class EmulatorAppExtensions
         v2.MapThreadEndpoints();
         v2.MapMessageEndpoints();
         v2.MapGraphEndpoints();
+        if (options.Batch.Enabled)
+        {
+            v2.MapBatchEndpoints();
+        }
+
         return app;
     }
 
@@ -71,6 +80,11 @@ public static class EmulatorAppExtensions
         services.AddSingleton(sp => new MinuteWindowRateLimiter(
             sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.RequestsPerMinute,
             sp.GetRequiredService<TimeProvider>()));
+
+        // The live fault settings are the instance inside the options value (ZepEmulatorHost.Faults, PUT /_emulator/faults).
+        services.AddSingleton(sp => new FaultInjector(sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.Faults));
+        services.AddSingleton<BatchProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<BatchProcessor>());
     }
 
     private static bool IsCounted(HttpContext context) => !context.Request.Path.StartsWithSegments("/_emulator");

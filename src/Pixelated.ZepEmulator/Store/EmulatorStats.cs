@@ -6,4 +6,11 @@ public sealed record EmulatorStats(
     int Threads,
     int Messages,
     int Episodes,
-    IReadOnlyDictionary<string, long> Requests);
+    IReadOnlyDictionary<string, long> Requests)
+{
+    /// <summary>Injected faults by kind (<see cref="EmulatorFaultKinds"/>); every kind is present, 0 when none happened.</summary>
+    public IReadOnlyDictionary<string, long> Faults { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Batches (Batch API) currently held, whatever their status.</summary>
+    public int Batches { get; init; }
+}

@@ -6,7 +6,7 @@ namespace Pixelated.ZepEmulator;
 /// The emulator's in-memory data. Every member is thread-safe: one lock guards the data,
 /// and read helpers return snapshots that later writes do not change.
 /// </summary>
-public sealed class EmulatorStore
+public sealed partial class EmulatorStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredUser> _users = new(StringComparer.Ordinal);
@@ -16,6 +16,7 @@ public sealed class EmulatorStore
     private readonly Dictionary<string, List<StoredEpisode>> _episodesByGraph = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredEpisode> _episodesByUuid = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<int, long> _requestsByStatus = new();
+    private readonly ConcurrentDictionary<string, long> _faultsByKind = new(StringComparer.Ordinal);
     private long _nextUserId;
     private long _nextSequence;
 
@@ -141,17 +142,24 @@ public sealed class EmulatorStore
 
     public EmulatorStats GetStats()
     {
+        // Taken before _gate: the batch lock may be held while _gate is taken, never the other way round.
+        var batches = CountBatches();
         lock (_gate)
         {
             var requests = _requestsByStatus
                 .OrderBy(kv => kv.Key)
                 .ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
+            var faults = EmulatorFaultKinds.All.ToDictionary(k => k, k => _faultsByKind.GetValueOrDefault(k), StringComparer.Ordinal);
             return new EmulatorStats(
                 _users.Count,
                 _threads.Count,
                 _messagesByThread.Values.Sum(l => l.Count),
                 _episodesByUuid.Count,
-                requests);
+                requests)
+            {
+                Faults = faults,
+                Batches = batches,
+            };
         }
     }
 
@@ -289,9 +297,14 @@ public sealed class EmulatorStore
 
     public void CountRequest(int statusCode) => _requestsByStatus.AddOrUpdate(statusCode, 1, (_, n) => n + 1);
 
-    /// <summary>Removes all data and request counters.</summary>
+    /// <summary>Counts one injected fault (<see cref="EmulatorFaultKinds"/>).</summary>
+    public void CountFault(string kind) => _faultsByKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    /// <summary>Removes all data (batches included) and the request and fault counters.</summary>
     public void Reset()
     {
+        ResetBatches();
+        _faultsByKind.Clear();
         lock (_gate)
         {
             _users.Clear();

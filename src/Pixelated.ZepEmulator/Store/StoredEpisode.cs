@@ -26,6 +26,9 @@ public sealed record StoredEpisode
     public string? SourceDescription { get; init; }
     public string? DocumentId { get; init; }
 
+    /// <summary>The batch id for an episode created by a Batch API item (returned as <c>task_id</c>); null otherwise.</summary>
+    public string? TaskId { get; init; }
+
     /// <summary>Insertion sequence number (stable tie-breaker).</summary>
     public long Sequence { get; init; }
 }

@@ -55,5 +55,6 @@ internal static class WireMapper
         episode.SourceDescription ?? string.Empty,
         episode.Metadata ?? NoMetadata,
         processed,
-        episode.DocumentId);
+        episode.DocumentId,
+        episode.TaskId);
 }

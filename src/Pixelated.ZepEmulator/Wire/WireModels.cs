@@ -62,7 +62,8 @@ internal sealed record EpisodeBody(
     string SourceDescription,
     IReadOnlyDictionary<string, JsonElement> Metadata,
     bool Processed,
-    string? DocumentId);
+    string? DocumentId,
+    string? TaskId = null);
 
 internal sealed record EpisodeListBody(IReadOnlyList<EpisodeBody> Episodes);
 

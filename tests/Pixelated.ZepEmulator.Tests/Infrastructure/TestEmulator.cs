@@ -32,6 +32,14 @@ internal sealed class TestEmulator : IAsyncDisposable
             new EmulatorOptions { ApiKey = Key, RequestsPerMinute = requestsPerMinute },
             clock ?? TimeProvider.System));
 
+    /// <summary>Starts with the test key and whatever else <paramref name="configure"/> sets (faults, batch settings...).</summary>
+    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions> configure, TimeProvider? clock = null)
+    {
+        var options = new EmulatorOptions { ApiKey = Key };
+        configure(options);
+        return new(await ZepEmulatorHost.StartAsync(options, clock ?? TimeProvider.System));
+    }
+
     public Task<ZepResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
     public Task<ZepResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);

@@ -1,10 +1,4 @@
-using System.Net.Sockets;
 using MassTransit;
-using Npgsql;
-using Pixelated.MigrationPipeline.Ledger.Locks;
-using Pixelated.MigrationPipeline.Zep.Api;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
@@ -34,23 +28,13 @@ internal static class EndpointConfiguratorExtensions
     {
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle(OutageExceptions);
-            r.Handle<ZepApiException>(IsZepOutage);
+            r.Handle<Exception>(TransientFailure.Is);
             r.Exponential(60, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
         endpoint.UseMessageRetry(r =>
         {
-            r.Ignore(OutageExceptions);
-            r.Ignore<ZepApiException>(IsZepOutage);
+            r.Ignore<Exception>(TransientFailure.Is);
             r.Intervals(100, 500, 2000);
         });
     }
-
-    private static readonly Type[] OutageExceptions =
-    [
-        typeof(HttpRequestException), typeof(TimeoutRejectedException), typeof(BrokenCircuitException), typeof(UserBusyException),
-        typeof(NpgsqlException), typeof(SocketException), typeof(Microsoft.EntityFrameworkCore.DbUpdateException), typeof(TimeoutException),
-    ];
-
-    private static bool IsZepOutage(ZepApiException e) => e.IsOutcomeUnknown || e.Status == System.Net.HttpStatusCode.TooManyRequests;
 }

@@ -20,13 +20,15 @@ public sealed class ExpectedExport
 
     public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
-    public static ExpectedExport Load(params string[] fixtureNames)
+    public static ExpectedExport Load(params string[] fixtureNames) => LoadFiles(fixtureNames.Select(FixturePath).ToArray());
+
+    public static ExpectedExport LoadFiles(params string[] paths)
     {
         var expected = new ExpectedExport();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        foreach (var name in fixtureNames)
+        foreach (var path in paths)
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(FixturePath(name)));
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
             if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
                 foreach (var r in doc.RootElement.GetProperty("results").EnumerateArray())

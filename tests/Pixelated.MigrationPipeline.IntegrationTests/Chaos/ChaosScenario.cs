@@ -1,0 +1,118 @@
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
+using Pixelated.ZepEmulator;
+using Xunit.Abstractions;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
+
+/// <summary>
+/// One fault test's world: a fresh ledger database, the emulator, a deterministic clinic export, a launcher and N real
+/// worker processes on the shared RabbitMQ. It ends with the checker comparing export, ledger and emulator.
+/// </summary>
+public sealed class ChaosScenario : IAsyncDisposable
+{
+    private readonly ITestOutputHelper _output;
+    private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-chaos-").FullName;
+
+    private ChaosScenario(ITestOutputHelper output) => _output = output;
+
+    public ZepEmulatorHost Zep { get; private set; } = null!;
+    public LauncherHost Launcher { get; private set; } = null!;
+    public List<WorkerProcess> Workers { get; } = [];
+    public string[] Files { get; private set; } = [];
+    public ExpectedExport Expected { get; private set; } = null!;
+    public Random Random { get; } = new(20261126);
+
+    public static async Task<ChaosScenario> StartAsync(
+        InfrastructureFixture infrastructure, ITestOutputHelper output, EmulatorOptions emulator,
+        int workers = 2, int users = 24, int memoriesPerUser = 18, int messagesPerUser = 40, int requestTimeoutSeconds = 5,
+        int migrateConcurrency = 3)
+    {
+        var scenario = new ChaosScenario(output);
+        scenario.Zep = await ZepEmulatorHost.StartAsync(emulator);
+        var ledger = await infrastructure.CreateDatabaseAsync("chaos");
+        scenario.Launcher = await LauncherHost.StartAsync(infrastructure.RabbitMqUri, ledger);
+        scenario.Files = SyntheticClinicExport.Write(scenario._folder, users, memoriesPerUser, messagesPerUser);
+        scenario.Expected = ExpectedExport.LoadFiles(scenario.Files);
+
+        var environment = new Dictionary<string, string?>
+        {
+            ["Pipeline__Bus"] = "rabbitmq",
+            ["ConnectionStrings__RabbitMq"] = infrastructure.RabbitMqUri,
+            ["Ledger__Provider"] = "postgres",
+            ["ConnectionStrings__Ledger"] = ledger,
+            ["Zep__BaseUrl"] = scenario.Zep.ApiBaseUrl.AbsoluteUri,
+            ["ZEP_API_KEY"] = emulator.ApiKey,
+            ["Zep__RequestTimeoutSeconds"] = requestTimeoutSeconds.ToString(),
+            ["Zep__CircuitBreakSeconds"] = "2",
+            ["Pipeline__MigrateConcurrency"] = migrateConcurrency.ToString(),
+        };
+        for (var i = 0; i < workers; i++)
+        {
+            var worker = new WorkerProcess($"worker-{i}", environment);
+            worker.Start();
+            scenario.Workers.Add(worker);
+        }
+        // A publish before any consumer declared its queue is dropped by the broker: start runs only once the workers' topology exists.
+        await WaitForQueuesAsync(infrastructure.RabbitMqUri, ["ingest-export", "migrate-user", "validate-user"], scenario.Diagnostics);
+        return scenario;
+    }
+
+    private static async Task WaitForQueuesAsync(string uri, string[] queues, Func<string> diagnostics)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        await using var connection = await factory.CreateConnectionAsync();
+        foreach (var queue in queues)
+        {
+            while (true)
+            {
+                try
+                {
+                    await using var channel = await connection.CreateChannelAsync();
+                    await channel.QueueDeclarePassiveAsync(queue);
+                    break;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200);
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e)
+                {
+                    throw new TimeoutException($"queue {queue} was not declared by the workers within 90 s\n{diagnostics()}", e);
+                }
+            }
+        }
+    }
+
+    public Task<Guid> StartRunAsync() => Launcher.StartRunAsync(Files);
+
+    public string Diagnostics() => string.Join(Environment.NewLine, Workers.Select(w => w.Tail));
+
+    /// <summary>Waits for the run to finish, then checks export against ledger and emulator; 0 lost, 0 duplicated, 0 unexpected.</summary>
+    public async Task<RunReport> FinishAndCheckAsync(Guid runId, TimeSpan timeout)
+    {
+        foreach (var worker in Workers.Where(w => !w.IsRunning)) worker.Start();
+        var report = await Launcher.WaitForFinishAsync(runId, timeout, Diagnostics);
+        var check = MigrationChecker.Check(Zep.Store, Expected);
+        var stats = Zep.Store.GetStats();
+        _output.WriteLine($"run {report.Status}: users {report.Users}, items {report.Items}, zep requests {report.ZepRequests}; " +
+                          $"emulator requests {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}; checker: {check}");
+        Assert.True(check.Lost.Count == 0 && check.Duplicated.Count == 0 && check.Unexpected.Count == 0, check.ToString());
+        Assert.Equal("Completed", report.Status);
+        Assert.Equal(Expected.Users.Count(), report.Users.Total);
+        Assert.Equal(report.Users.Total, report.Users.Verified);
+        Assert.Equal(Expected.Memories.Count + Expected.Messages.Count, report.Items.Migrated);
+        Assert.Equal(0, report.Items.Failed);
+        return report;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in Workers) await worker.DisposeAsync();
+        await Launcher.DisposeAsync();
+        await Zep.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,69 @@
+using Pixelated.MigrationPipeline.Contracts;
+using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.ZepEmulator;
+using Xunit.Abstractions;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
+
+[Collection(InfrastructureCollection.Name)]
+public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture infrastructure, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_workers_at_random_moments_loses_and_duplicates_nothing()
+    {
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        var runId = await scenario.StartRunAsync();
+
+        var kills = 0;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (kills < 12 && DateTime.UtcNow < deadline && (await scenario.Launcher.ReportAsync(runId))?.IsFinished != true)
+        {
+            await Task.Delay(scenario.Random.Next(400, 1500));
+            var victim = scenario.Workers[scenario.Random.Next(scenario.Workers.Count)];
+            victim.Kill();
+            kills++;
+            await Task.Delay(scenario.Random.Next(50, 400));
+            victim.Start();
+        }
+
+        var report = await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(4));
+        output.WriteLine($"{kills} kill -9 during the run");
+        Assert.True(kills >= 10, $"only {kills} kills happened before the run finished; the scenario is too small to mean much");
+    }
+
+    [Fact]
+    public async Task Killing_the_whole_pipeline_then_restarting_it_resumes_the_run()
+    {
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        var runId = await scenario.StartRunAsync();
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        foreach (var worker in scenario.Workers) worker.Kill();
+        var midway = await scenario.Launcher.ReportAsync(runId);
+        output.WriteLine($"killed everything at {midway?.Status}: users {midway?.Users}, items {midway?.Items}");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var worker in scenario.Workers) worker.Start();
+
+        await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(4));
+    }
+
+    [Fact]
+    public async Task The_same_MigrateUser_delivered_twice_with_different_message_ids_writes_once()
+    {
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 20 }, users: 8);
+        var runId = await scenario.StartRunAsync();
+
+        // Once the users are queued, send every user's MigrateUser again (a new message each, as a broker redelivery
+        // after a lost ack or a duplicate publish would).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var report = await scenario.Launcher.ReportAsync(runId);
+        while (report?.UserLines.Count is null or 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            report = await scenario.Launcher.ReportAsync(runId);
+        }
+        foreach (var user in report!.UserLines) await scenario.Launcher.PublishAsync(new MigrateUser(runId, user.User));
+
+        await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(3));
+    }
+}

@@ -1,0 +1,78 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Contracts;
+using Pixelated.MigrationPipeline.Ledger;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+
+/// <summary>
+/// The test's trigger for a distributed run: it applies the ledger migrations, records runs and publishes to RabbitMQ,
+/// but consumes nothing, so every message is handled by the worker processes under test.
+/// </summary>
+public sealed class LauncherHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private LauncherHost(IHost host) => _host = host;
+
+    public static async Task<LauncherHost> StartAsync(string rabbitMqUri, string ledger)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:Provider"] = "postgres",
+            ["ConnectionStrings:Ledger"] = ledger,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddLedger(builder.Configuration);
+        builder.Services.AddScoped<RunLauncher>();
+        builder.Services.AddScoped<RunReportQuery>();
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(rabbitMqUri))));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new LauncherHost(host);
+    }
+
+    public async Task<Guid> StartRunAsync(IReadOnlyList<string> files)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
+    }
+
+    public async Task PublishAsync<T>(T message) where T : class
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(message);
+    }
+
+    public async Task<RunReport?> ReportAsync(Guid runId)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None);
+    }
+
+    public async Task<RunReport> WaitForFinishAsync(Guid runId, TimeSpan timeout, Func<string>? diagnostics = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            RunReport? report = null;
+            try { report = await ReportAsync(runId); }
+            catch (Npgsql.NpgsqlException) { } // the ledger may be restarting under a fault test
+            if (report?.IsFinished == true) return report;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {runId} did not finish within {timeout}: {report?.Status} users {report?.Users} items {report?.Items}\n{diagnostics?.Invoke()}");
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+
+/// <summary>A real worker host (<c>Pixelated.MigrationPipeline.Worker</c>) as a child process, which a test can kill -9 and restart.</summary>
+public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, string?> environment) : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _tail = new();
+    private Process? _process;
+
+    public string Name { get; } = name;
+    public int Starts { get; private set; }
+    public bool IsRunning => _process is { HasExited: false };
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Pixelated.MigrationPipeline.Worker.dll"));
+        start.Environment.Remove("ZEP_API_KEY");
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (k, v) in environment)
+        {
+            if (v is null) start.Environment.Remove(k);
+            else start.Environment[k] = v;
+        }
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Starts++;
+    }
+
+    /// <summary>SIGKILL: no graceful stop, in-flight messages unacknowledged, HTTP calls cut wherever they are.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>The last lines the worker printed (for a failing test's message).</summary>
+    public string Tail => string.Join(Environment.NewLine, _tail);
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _tail.Enqueue($"[{Name}] {line}");
+        while (_tail.Count > 60) _tail.TryDequeue(out _);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

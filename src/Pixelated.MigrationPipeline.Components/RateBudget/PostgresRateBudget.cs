@@ -14,21 +14,15 @@ namespace Pixelated.MigrationPipeline.Components.RateBudget;
 /// </summary>
 public sealed class PostgresRateBudget(IOptions<LedgerOptions> ledger, IOptions<ZepOptions> zep, TimeProvider clock) : IZepRateBudget
 {
-    private const string TakeSql = """
+    private const string EnsureRowSql = """
         INSERT INTO zep_rate_budget (target, tokens, updated_at, blocked_until) VALUES (@target, @cap, clock_timestamp(), NULL)
-        ON CONFLICT (target) DO NOTHING;
-        WITH s AS (
-            SELECT target,
-                   LEAST(@cap, tokens + EXTRACT(EPOCH FROM (clock_timestamp() - updated_at)) * @rate) AS available,
-                   COALESCE(blocked_until > clock_timestamp(), false) AS blocked,
-                   blocked_until
-            FROM zep_rate_budget WHERE target = @target FOR UPDATE)
-        UPDATE zep_rate_budget b
-        SET tokens = CASE WHEN NOT s.blocked AND s.available >= 1 THEN s.available - 1 ELSE s.available END,
-            updated_at = clock_timestamp()
-        FROM s WHERE b.target = s.target
-        RETURNING (NOT s.blocked AND s.available >= 1), s.available, s.blocked_until;
+        ON CONFLICT (target) DO NOTHING
         """;
+
+    private const string LockRowSql =
+        "SELECT tokens, updated_at, blocked_until, clock_timestamp() FROM zep_rate_budget WHERE target = @target FOR UPDATE";
+
+    private const string UpdateRowSql = "UPDATE zep_rate_budget SET tokens = @tokens, updated_at = @now WHERE target = @target";
 
     private const string BlockSql = """
         INSERT INTO zep_rate_budget (target, tokens, updated_at, blocked_until) VALUES (@target, 0, clock_timestamp(), @until)
@@ -38,6 +32,7 @@ public sealed class PostgresRateBudget(IOptions<LedgerOptions> ledger, IOptions<
     private const string ReadBlockSql = "SELECT blocked_until FROM zep_rate_budget WHERE target = @target";
 
     private readonly string _target = zep.Value.Target;
+    private volatile bool _rowExists;
     private int _limit = zep.Value.RequestsPerMinute;
     private long _knownBlockUntilTicks;
     private long _blockCheckedAtTicks;
@@ -50,29 +45,61 @@ public sealed class PostgresRateBudget(IOptions<LedgerOptions> ledger, IOptions<
             await HonourBlockAsync(ct); // unlimited: only the pauses Zep asked for
             return;
         }
-        var rate = limit / 60.0;
-        var cap = Math.Max(1.0, limit / 20.0);
         while (true)
         {
-            await using var connection = new NpgsqlConnection(ledger.Value.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(TakeSql, connection);
-            command.Parameters.AddWithValue("target", _target);
-            command.Parameters.AddWithValue("cap", cap);
-            command.Parameters.AddWithValue("rate", rate);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.NextResultAsync(ct); // the INSERT's (empty) result
-            if (!await reader.ReadAsync(ct)) continue;
-            if (reader.GetBoolean(0)) return;
-
-            var available = reader.GetDouble(1);
-            var wait = reader.IsDBNull(2) || reader.GetFieldValue<DateTimeOffset>(2) <= clock.GetUtcNow()
-                ? TimeSpan.FromSeconds(Math.Max(0.01, (1 - available) / rate))
-                : reader.GetFieldValue<DateTimeOffset>(2) - clock.GetUtcNow();
-            await reader.DisposeAsync();
-            await connection.DisposeAsync();
-            await Task.Delay(wait + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 20)), clock, ct);
+            var wait = await TryTakeAsync(limit / 60.0, Math.Max(1.0, limit / 20.0), ct);
+            if (wait is null) return;
+            await Task.Delay(wait.Value + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 20)), clock, ct);
         }
+    }
+
+    /// <summary>One turn at the shared bucket, under its row lock: null when a permit was taken, else how long to wait.</summary>
+    private async Task<TimeSpan?> TryTakeAsync(double ratePerSecond, double capacity, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ledger.Value.ConnectionString);
+        await connection.OpenAsync(ct);
+        if (!_rowExists)
+        {
+            await using var ensure = new NpgsqlCommand(EnsureRowSql, connection);
+            ensure.Parameters.AddWithValue("target", _target);
+            ensure.Parameters.AddWithValue("cap", capacity);
+            await ensure.ExecuteNonQueryAsync(ct);
+            _rowExists = true;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        double tokens;
+        DateTime updatedAt, now;
+        DateTime? blockedUntil;
+        await using (var read = new NpgsqlCommand(LockRowSql, connection, transaction))
+        {
+            read.Parameters.AddWithValue("target", _target);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                _rowExists = false; // the row vanished (a reset ledger): recreate it on the next turn
+                return TimeSpan.Zero;
+            }
+            tokens = reader.GetDouble(0);
+            updatedAt = reader.GetDateTime(1);
+            blockedUntil = reader.IsDBNull(2) ? null : reader.GetDateTime(2);
+            now = reader.GetDateTime(3);
+        }
+
+        var available = Math.Min(capacity, tokens + Math.Max(0, (now - updatedAt).TotalSeconds) * ratePerSecond);
+        var blocked = blockedUntil > now;
+        var granted = !blocked && available >= 1;
+        await using (var write = new NpgsqlCommand(UpdateRowSql, connection, transaction))
+        {
+            write.Parameters.AddWithValue("target", _target);
+            write.Parameters.AddWithValue("tokens", granted ? available - 1 : available);
+            write.Parameters.AddWithValue("now", now);
+            await write.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+
+        if (granted) return null;
+        return blocked ? blockedUntil!.Value - now : TimeSpan.FromSeconds(Math.Max(0.01, (1 - available) / ratePerSecond));
     }
 
     public async ValueTask BlockUntilAsync(DateTimeOffset until, CancellationToken ct)

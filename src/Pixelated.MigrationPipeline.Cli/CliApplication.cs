@@ -12,6 +12,7 @@ public static class CliApplication
         {
             MigrateCommand.Create(output, error),
             ReportCommand.Create(output, error),
+            InspectCommand.Create(output, error),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         return root.Parse(args).InvokeAsync(config);

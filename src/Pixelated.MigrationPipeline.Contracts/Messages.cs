@@ -1,7 +1,8 @@
 namespace Pixelated.MigrationPipeline.Contracts;
 
 /// <summary>Stage the given export files into the run's ledger, then queue one <see cref="MigrateUser"/> per user.</summary>
-public sealed record IngestExport(Guid RunId, IReadOnlyList<string> Files, bool DryRun);
+/// <param name="AssignUserId">User id for records of formats that carry none (plugin Markdown, OpenMemory REST, OSS history...).</param>
+public sealed record IngestExport(Guid RunId, IReadOnlyList<string> Files, bool DryRun, string? AssignUserId = null);
 
 /// <summary>Convert one user's staged items and write them to Zep (idempotently).</summary>
 public sealed record MigrateUser(Guid RunId, string UserKey);

@@ -19,15 +19,16 @@ public static class MigrateCommand
         bus.AcceptOnlyFromAmong("inmemory", "rabbitmq");
         var timeout = new Option<int>("--timeout") { Description = "Give up waiting after this many seconds (0 = wait until the run ends)", DefaultValueFactory = _ => 0 };
         var verbose = new Option<bool>("--verbose") { Description = "Log progress to standard error" };
+        var assignUser = new Option<string?>("--assign-user") { Description = "User id for records of formats that carry none (plugin Markdown, OpenMemory REST, OSS history)" };
 
-        var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report") { paths, dryRun, json, bus, timeout, verbose };
+        var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report") { paths, dryRun, json, bus, timeout, verbose, assignUser };
         command.SetAction((result, ct) => RunAsync(
-            new Request(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(json), result.GetValue(bus)!, result.GetValue(timeout), result.GetValue(verbose)),
+            new Request(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(json), result.GetValue(bus)!, result.GetValue(timeout), result.GetValue(verbose), result.GetValue(assignUser)),
             output, error, ct));
         return command;
     }
 
-    private sealed record Request(string[] Paths, bool DryRun, bool Json, string Bus, int TimeoutSeconds, bool Verbose);
+    private sealed record Request(string[] Paths, bool DryRun, bool Json, string Bus, int TimeoutSeconds, bool Verbose, string? AssignUserId);
 
     private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -70,7 +71,7 @@ public static class MigrateCommand
     {
         Guid runId;
         await using (var scope = services.CreateAsyncScope())
-            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request.Paths, request.DryRun, ct);
+            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request.Paths, request.DryRun, ct, request.AssignUserId);
 
         var deadline = request.TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(request.TimeoutSeconds) : DateTimeOffset.MaxValue;
         while (true)

@@ -15,13 +15,13 @@ public sealed class ExportStagingService(LedgerDbContext db, IOptions<PipelineOp
 
     public sealed record StagingResult(IReadOnlyList<string> Users, int Items, int FailedRecords);
 
-    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, CancellationToken ct)
+    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct)
     {
         // A retried ingest restarts from a clean slate for this run: staging is all-or-nothing per run.
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
         await db.RunUsers.Where(u => u.RunId == runId).ExecuteDeleteAsync(ct);
 
-        var reader = new Mem0ExportReader();
+        var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId }, clock: null);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var users = new SortedSet<string>(StringComparer.Ordinal);
         var batch = new List<StagedItem>(BatchSize);
@@ -37,7 +37,8 @@ public sealed class ExportStagingService(LedgerDbContext db, IOptions<PipelineOp
                     case ItemRead { Item: var item }:
                         row = StagedItemFactory.FromItem(runId, item, options.Value.IncludeInactive);
                         if (!seen.Add(row.ItemKey)) continue; // the same item seen twice (two pages, listing + history) is one item
-                        users.Add(row.UserKey);
+                        if (row.Status == ItemStatus.Failed) failed++;
+                        else users.Add(row.UserKey);
                         break;
                     case RecordFailed failure:
                         row = StagedItemFactory.FromFailure(runId, failure);

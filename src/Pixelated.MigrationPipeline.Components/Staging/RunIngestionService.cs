@@ -27,7 +27,7 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
         }
 
         await SetStatusAsync(run.Id, RunStatus.Ingesting, ct);
-        var result = await staging.StageAsync(run.Id, message.Files, ct);
+        var result = await staging.StageAsync(run.Id, message.Files, message.AssignUserId, ct);
         await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, RunStatus.Migrating)
             .SetProperty(r => r.IngestedAt, DateTimeOffset.UtcNow), ct);

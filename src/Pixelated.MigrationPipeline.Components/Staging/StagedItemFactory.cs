@@ -8,8 +8,20 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// <summary>Turns what a reader yields into ledger rows: an item to migrate, one to skip (with reason), or a failed record.</summary>
 public static class StagedItemFactory
 {
+    /// <summary>Zep's limit on <c>user_id</c> (CONTRACT §8).</summary>
+    public const int MaxZepUserIdLength = 500;
+
     public static StagedItem FromItem(Guid runId, SourceItem item, bool includeInactive)
     {
+        if (item.UserId.Length > MaxZepUserIdLength)
+        {
+            // Zep would refuse the user: the item fails here, unattributed (the id itself may be anything).
+            var failed = FromFailure(runId, new RecordFailed(item.Position, "user_id",
+                $"user id is {item.UserId.Length} characters; Zep accepts at most {MaxZepUserIdLength}", SourceId: item.SourceId));
+            failed.ItemKey = ItemKeyOf(item);
+            return failed;
+        }
+
         var content = item.Content;
         var inactive = item.InactiveReason is not null && !includeInactive;
         return new StagedItem

@@ -28,7 +28,15 @@ public static class PipelineServiceCollectionExtensions
         var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
 
         services.AddLedger(configuration);
-        if (IsPostgresLedger(configuration)) services.AddSingleton<IZepRateBudget, PostgresRateBudget>();
+        if (IsPostgresLedger(configuration))
+        {
+            services.AddSingleton<IZepRateBudget, PostgresRateBudget>();
+            services.AddScoped<IStagedItemSink, PostgresCopyStagedItemSink>();
+        }
+        else
+        {
+            services.AddScoped<IStagedItemSink, EfStagedItemSink>();
+        }
         services.AddZepClient(configuration);
 
         services.AddScoped<ExportStagingService>();

@@ -8,10 +8,13 @@ using Pixelated.MigrationPipeline.Mem0.Model;
 
 namespace Pixelated.MigrationPipeline.Components.Staging;
 
-/// <summary>Reads every export file of a run and stages its items in the ledger, in batches, one row per source item.</summary>
-public sealed class ExportStagingService(LedgerDbContext db, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger)
+/// <summary>
+/// Reads every export file of a run as a stream and stages one ledger row per source item (migrate, skip with reason,
+/// or failed with reason), in batches, in constant memory.
+/// </summary>
+public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger)
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = 5000;
 
     public sealed record StagingResult(IReadOnlyList<string> Users, int Items, int FailedRecords);
 
@@ -21,40 +24,37 @@ public sealed class ExportStagingService(LedgerDbContext db, IOptions<PipelineOp
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
         await db.RunUsers.Where(u => u.RunId == runId).ExecuteDeleteAsync(ct);
 
-        var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId }, clock: null);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId });
         var users = new SortedSet<string>(StringComparer.Ordinal);
-        var batch = new List<StagedItem>(BatchSize);
+        var batch = new Batch();
         int items = 0, failed = 0;
 
         foreach (var file in ExportFiles.Expand(paths))
         {
             await foreach (var outcome in reader.ReadAsync(file, ct))
             {
-                StagedItem row;
-                switch (outcome)
+                var row = outcome switch
                 {
-                    case ItemRead { Item: var item }:
-                        row = StagedItemFactory.FromItem(runId, item, options.Value.IncludeInactive);
-                        if (!seen.Add(row.ItemKey)) continue; // the same item seen twice (two pages, listing + history) is one item
-                        if (row.Status == ItemStatus.Failed) failed++;
-                        else users.Add(row.UserKey);
-                        break;
-                    case RecordFailed failure:
-                        row = StagedItemFactory.FromFailure(runId, failure);
-                        if (!seen.Add(row.ItemKey)) continue;
-                        failed++;
-                        logger.LogWarning("Unreadable record: {Problem}", failure.ToString());
-                        break;
-                    default:
-                        continue;
+                    ItemRead { Item: var item } => StagedItemFactory.FromItem(runId, item, options.Value.IncludeInactive),
+                    RecordFailed failure => StagedItemFactory.FromFailure(runId, failure),
+                    _ => null,
+                };
+                // The same item seen twice (two pages, a listing and a history) is one item: within a batch it is dropped
+                // here, across batches by the sink.
+                if (row is null || !batch.TryAdd(row)) continue;
+                if (row.Status == ItemStatus.Failed)
+                {
+                    failed++;
+                    logger.LogWarning("Record failed: {Problem}", row.Reason);
                 }
-                items++;
-                batch.Add(row);
-                if (batch.Count >= BatchSize) await FlushAsync(batch, ct);
+                else
+                {
+                    users.Add(row.UserKey);
+                }
+                if (batch.Rows.Count >= BatchSize) items += await FlushAsync(batch, ct);
             }
         }
-        await FlushAsync(batch, ct);
+        items += await FlushAsync(batch, ct);
 
         var now = DateTimeOffset.UtcNow;
         db.RunUsers.AddRange(users.Select(u => new RunUser { RunId = runId, UserKey = u, Status = UserStatus.Staged, UpdatedAt = now }));
@@ -63,12 +63,30 @@ public sealed class ExportStagingService(LedgerDbContext db, IOptions<PipelineOp
         return new StagingResult(users.ToList(), items, failed);
     }
 
-    private async Task FlushAsync(List<StagedItem> batch, CancellationToken ct)
+    private async Task<int> FlushAsync(Batch batch, CancellationToken ct)
     {
-        if (batch.Count == 0) return;
-        db.StagedItems.AddRange(batch);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        if (batch.Rows.Count == 0) return 0;
+        var written = await sink.WriteAsync(batch.Rows, ct);
         batch.Clear();
+        return written;
+    }
+
+    private sealed class Batch
+    {
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        public List<StagedItem> Rows { get; } = new(BatchSize);
+
+        public bool TryAdd(StagedItem row)
+        {
+            if (!_keys.Add(row.ItemKey)) return false;
+            Rows.Add(row);
+            return true;
+        }
+
+        public void Clear()
+        {
+            Rows.Clear();
+            _keys.Clear();
+        }
     }
 }

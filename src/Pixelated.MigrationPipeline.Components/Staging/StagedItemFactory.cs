@@ -49,7 +49,7 @@ public static class StagedItemFactory
     public static StagedItem FromFailure(Guid runId, RecordFailed failure) => new()
     {
         RunId = runId,
-        UserKey = failure.UserId ?? "",
+        UserKey = failure.UserId is { Length: <= MaxZepUserIdLength } user ? user : "",
         ItemKey = $"unreadable:{failure.Position.File}#{failure.Position.RecordIndex}",
         Kind = StagedItemKind.Unreadable,
         Status = ItemStatus.Failed,
@@ -59,6 +59,8 @@ public static class StagedItemFactory
         ContentHash = "",
     };
 
+    /// <summary>The item's key in the ledger: kind and source id (hashed when the id is too long for the key column).</summary>
     public static string ItemKeyOf(SourceItem item) =>
-        (item.Kind == SourceItemKind.Memory ? "memory:" : "message:") + item.SourceId;
+        (item.Kind == SourceItemKind.Memory ? "memory:" : "message:")
+        + (item.SourceId.Length <= 1000 ? item.SourceId : "sha256:" + IdempotencyKey.ContentHash(item.SourceId));
 }

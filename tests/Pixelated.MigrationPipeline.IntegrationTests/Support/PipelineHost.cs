@@ -40,11 +40,11 @@ public sealed class PipelineHost : IAsyncDisposable
         ["ConnectionStrings:Ledger"] = postgres,
     };
 
-    public async Task<RunReport> MigrateAsync(IReadOnlyList<string> files, TimeSpan timeout)
+    public async Task<RunReport> MigrateAsync(IReadOnlyList<string> files, TimeSpan timeout, bool dryRun = false)
     {
         Guid runId;
         await using (var scope = _host.Services.CreateAsyncScope())
-            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
+            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun, CancellationToken.None);
 
         using var cts = new CancellationTokenSource(timeout);
         while (true)

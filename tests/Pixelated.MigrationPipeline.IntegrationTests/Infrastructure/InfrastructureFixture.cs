@@ -4,6 +4,8 @@ using Npgsql;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
+using Pixelated.MigrationPipeline.TestInfrastructure;
+
 namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -3,10 +3,10 @@ using DotNet.Testcontainers.Containers;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>RabbitMQ and PostgreSQL via Testcontainers, used when a Docker engine answers.</summary>
-internal static class ContainerServices
+public static class ContainerServices
 {
     public const string RabbitMqImage = "rabbitmq:3.13-alpine";
     public const string PostgresImage = "postgres:15-alpine";

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster (initdb into the test run's temp directory, pg_ctl start/stop) listening on
 /// 127.0.0.1 on a free port, trust authentication, fsync off. When the tests run as root the server runs as the
 /// <c>postgres</c> OS user (via runuser), since PostgreSQL refuses to run as root.
 /// </summary>
-internal sealed class LocalPostgres : IPostgresService
+public sealed class LocalPostgres : IPostgresService
 {
     private const string SuperUser = "postgres";
     private const string OsUser = "postgres";

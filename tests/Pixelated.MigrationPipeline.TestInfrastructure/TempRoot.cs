@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>
 /// The per-test-run scratch directory (<c>/tmp/pixelated-it-PID-RANDOM</c>) that holds the data, logs and pid files
@@ -15,7 +15,7 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 /// the servers themselves). A pid is only killed if its command line mentions the temp directory, so a stale pid
 /// file can never take down an unrelated process that reused the pid.
 /// </summary>
-internal sealed class TempRoot : IDisposable
+public sealed class TempRoot : IDisposable
 {
     private const string Prefix = "pixelated-it-";
 

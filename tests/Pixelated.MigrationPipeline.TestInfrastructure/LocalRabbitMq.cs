@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>
 /// A throwaway RabbitMQ node started from the locally installed <c>rabbitmq-server</c> (Debian: package
 /// <c>rabbitmq-server</c>), with its own node name, ports, mnesia/log dirs, config and Erlang cookie (HOME) inside
 /// the test run's temp directory. Only listens on 127.0.0.1 for AMQP; the default guest/guest user is used.
 /// </summary>
-internal sealed class LocalRabbitMq : IRabbitMqService
+public sealed class LocalRabbitMq : IRabbitMqService
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(60);

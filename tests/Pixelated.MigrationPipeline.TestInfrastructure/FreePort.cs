@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>Finds free TCP ports on the loopback interface.</summary>
-internal static class FreePort
+public static class FreePort
 {
     private static readonly object Gate = new();
     private static readonly HashSet<int> Handed = new();

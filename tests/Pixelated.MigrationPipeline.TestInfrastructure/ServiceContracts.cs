@@ -1,4 +1,4 @@
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>How a service used by the integration tests was provided.</summary>
 public enum InfrastructureMode
@@ -13,7 +13,7 @@ public enum InfrastructureMode
     LocalProcesses,
 }
 
-internal interface IManagedService : IAsyncDisposable
+public interface IManagedService : IAsyncDisposable
 {
     InfrastructureMode Mode { get; }
 
@@ -25,18 +25,18 @@ internal interface IManagedService : IAsyncDisposable
     Task StartAsync();
 }
 
-internal interface IRabbitMqService : IManagedService
+public interface IRabbitMqService : IManagedService
 {
     string Uri { get; }
 }
 
-internal interface IPostgresService : IManagedService
+public interface IPostgresService : IManagedService
 {
     string ConnectionString { get; }
 }
 
 /// <summary>A service provided from outside via an environment variable.</summary>
-internal sealed class ExternalService(string endpoint, string variable, string what) : IRabbitMqService, IPostgresService
+public sealed class ExternalService(string endpoint, string variable, string what) : IRabbitMqService, IPostgresService
 {
     public InfrastructureMode Mode => InfrastructureMode.External;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string StdOut, string StdErr, bool TimedOut)
+public sealed record ProcessResult(string CommandLine, int ExitCode, string StdOut, string StdErr, bool TimedOut)
 {
     public bool Succeeded => !TimedOut && ExitCode == 0;
 
@@ -24,7 +24,7 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, string St
 }
 
 /// <summary>Runs short-lived helper commands (pg_ctl, rabbitmqctl, chown, ...) with a hard timeout.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static bool IsRoot => Environment.IsPrivilegedProcess;
 

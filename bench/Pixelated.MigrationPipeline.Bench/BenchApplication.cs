@@ -1,0 +1,29 @@
+namespace Pixelated.MigrationPipeline.Bench;
+
+/// <summary>
+/// Benchmarks that print figures (never asserted in tests). Run in Release:
+/// <c>dotnet run -c Release --project bench/Pixelated.MigrationPipeline.Bench -- ingest --size-mb 1024</c>
+/// </summary>
+public static class BenchApplication
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine("usage: ingest [--size-mb N] [--seed N] [--postgres CONNECTION] [--keep-file]");
+            return 0;
+        }
+        var options = BenchArguments.Parse(args.Skip(1).ToArray());
+        return args[0] switch
+        {
+            "ingest" => await IngestBenchmark.RunAsync(options),
+            _ => Fail($"unknown benchmark '{args[0]}'"),
+        };
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 1;
+    }
+}

@@ -1,0 +1,3 @@
+using Pixelated.MigrationPipeline.Bench;
+
+return await BenchApplication.RunAsync(args);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>
 /// Reads every export file of a run as a stream and stages one ledger row per source item (migrate, skip with reason,
-/// or failed with reason), in batches, in constant memory.
+/// or failed with reason), in batches, in constant memory. Reading and converting (CPU) overlap with writing (the
+/// ledger): full batches go through a two-batch queue to the writer.
 /// </summary>
 public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger)
 {
@@ -18,63 +20,98 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     public sealed record StagingResult(IReadOnlyList<string> Users, int Items, int FailedRecords);
 
+    private sealed record Tally(SortedSet<string> Users, int Failed);
+
     public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct)
     {
         // A retried ingest restarts from a clean slate for this run: staging is all-or-nothing per run.
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
         await db.RunUsers.Where(u => u.RunId == runId).ExecuteDeleteAsync(ct);
 
+        var queue = Channel.CreateBounded<List<StagedItem>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writing = WriteAllAsync(queue.Reader, stopReading, ct);
+        Tally tally;
+        try
+        {
+            tally = await ReadAllAsync(runId, paths, assignUserId, queue.Writer, stopReading.Token);
+        }
+        catch (OperationCanceledException) when (writing.IsFaulted)
+        {
+            await writing; // the writer failed and stopped the reading: surface the writer's error
+            throw;
+        }
+        var items = await writing;
+
+        var now = DateTimeOffset.UtcNow;
+        db.RunUsers.AddRange(tally.Users.Select(u => new RunUser { RunId = runId, UserKey = u, Status = UserStatus.Staged, UpdatedAt = now }));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return new StagingResult(tally.Users.ToList(), items, tally.Failed);
+    }
+
+    private async Task<Tally> ReadAllAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId,
+        ChannelWriter<List<StagedItem>> output, CancellationToken ct)
+    {
         var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId });
         var users = new SortedSet<string>(StringComparer.Ordinal);
         var batch = new Batch();
-        int items = 0, failed = 0;
-
-        foreach (var file in ExportFiles.Expand(paths))
+        var failed = 0;
+        try
         {
-            await foreach (var outcome in reader.ReadAsync(file, ct))
+            foreach (var file in ExportFiles.Expand(paths))
             {
-                var row = outcome switch
+                await foreach (var outcome in reader.ReadAsync(file, ct))
                 {
-                    ItemRead { Item: var item } => StagedItemFactory.FromItem(runId, item, options.Value.IncludeInactive),
-                    RecordFailed failure => StagedItemFactory.FromFailure(runId, failure),
-                    _ => null,
-                };
-                // The same item seen twice (two pages, a listing and a history) is one item: within a batch it is dropped
-                // here, across batches by the sink.
-                if (row is null || !batch.TryAdd(row)) continue;
-                if (row.Status == ItemStatus.Failed)
-                {
-                    failed++;
-                    logger.LogWarning("Record failed: {Problem}", row.Reason);
+                    var row = outcome switch
+                    {
+                        ItemRead { Item: var item } => StagedItemFactory.FromItem(runId, item, options.Value.IncludeInactive),
+                        RecordFailed failure => StagedItemFactory.FromFailure(runId, failure),
+                        _ => null,
+                    };
+                    // The same item seen twice (two pages, a listing and a history) is one item: within a batch it is
+                    // dropped here, across batches by the sink.
+                    if (row is null || !batch.TryAdd(row)) continue;
+                    if (row.Status == ItemStatus.Failed)
+                    {
+                        failed++;
+                        logger.LogWarning("Record failed: {Problem}", row.Reason);
+                    }
+                    else
+                    {
+                        users.Add(row.UserKey);
+                    }
+                    if (batch.Rows.Count >= BatchSize) await output.WriteAsync(batch.TakeRows(), ct);
                 }
-                else
-                {
-                    users.Add(row.UserKey);
-                }
-                if (batch.Rows.Count >= BatchSize) items += await FlushAsync(batch, ct);
             }
+            if (batch.Rows.Count > 0) await output.WriteAsync(batch.TakeRows(), ct);
+            return new Tally(users, failed);
         }
-        items += await FlushAsync(batch, ct);
-
-        var now = DateTimeOffset.UtcNow;
-        db.RunUsers.AddRange(users.Select(u => new RunUser { RunId = runId, UserKey = u, Status = UserStatus.Staged, UpdatedAt = now }));
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        return new StagingResult(users.ToList(), items, failed);
+        finally
+        {
+            output.TryComplete();
+        }
     }
 
-    private async Task<int> FlushAsync(Batch batch, CancellationToken ct)
+    private async Task<int> WriteAllAsync(ChannelReader<List<StagedItem>> batches, CancellationTokenSource stopReading, CancellationToken ct)
     {
-        if (batch.Rows.Count == 0) return 0;
-        var written = await sink.WriteAsync(batch.Rows, ct);
-        batch.Clear();
-        return written;
+        try
+        {
+            var written = 0;
+            await foreach (var rows in batches.ReadAllAsync(ct)) written += await sink.WriteAsync(rows, ct);
+            return written;
+        }
+        catch
+        {
+            await stopReading.CancelAsync();
+            throw;
+        }
     }
 
     private sealed class Batch
     {
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-        public List<StagedItem> Rows { get; } = new(BatchSize);
+        public List<StagedItem> Rows { get; private set; } = new(BatchSize);
 
         public bool TryAdd(StagedItem row)
         {
@@ -83,10 +120,13 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
             return true;
         }
 
-        public void Clear()
+        /// <summary>Hands the rows over (to the writer) and starts an empty batch.</summary>
+        public List<StagedItem> TakeRows()
         {
-            Rows.Clear();
+            var rows = Rows;
+            Rows = new List<StagedItem>(BatchSize);
             _keys.Clear();
+            return rows;
         }
     }
 }

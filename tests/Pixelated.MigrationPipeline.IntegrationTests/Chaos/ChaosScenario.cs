@@ -86,6 +86,21 @@ public sealed class ChaosScenario : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages sitting in the pipeline's error and dead-letter queues (absent queues count as empty).</summary>
+    public static async Task<uint> FaultedMessagesAsync(string uri)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        uint total = 0;
+        foreach (var queue in new[] { "ingest-export", "migrate-user", "validate-user" }.SelectMany(q => new[] { q + "_error", q + "_dlq" }))
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            try { total += (await channel.QueueDeclarePassiveAsync(queue)).MessageCount; }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { } // no such queue: nothing faulted there
+        }
+        return total;
+    }
+
     public Task<Guid> StartRunAsync() => Launcher.StartRunAsync(Files);
 
     public string Diagnostics() => string.Join(Environment.NewLine, Workers.Select(w => w.Tail));

@@ -48,6 +48,25 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
     }
 
     [Fact]
+    public async Task Stopping_every_worker_gracefully_mid_run_leaves_the_work_queued_not_faulted()
+    {
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        var runId = await scenario.StartRunAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while ((await scenario.Launcher.ReportAsync(runId)) is not { Users.Verified: > 0 } && DateTime.UtcNow < deadline) await Task.Delay(100);
+
+        await Task.WhenAll(scenario.Workers.Select(w => w.StopGracefullyAsync(TimeSpan.FromSeconds(60))));
+        var midway = await scenario.Launcher.ReportAsync(runId);
+        var faulted = await ChaosScenario.FaultedMessagesAsync(infrastructure.RabbitMqUri);
+        output.WriteLine($"stopped at users {midway?.Users}; faulted messages {faulted}");
+
+        Assert.False(midway!.IsFinished, "the run should still have had work when the workers stopped");
+        Assert.Equal(0u, faulted);
+        await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(4));
+        Assert.Equal(0u, await ChaosScenario.FaultedMessagesAsync(infrastructure.RabbitMqUri));
+    }
+
+    [Fact]
     public async Task The_same_MigrateUser_delivered_twice_with_different_message_ids_writes_once()
     {
         await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 20 }, users: 8);

@@ -49,6 +49,15 @@ public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, strin
         }
     }
 
+    /// <summary>SIGTERM, then waits for the host's graceful stop (in-flight messages go back to their queue).</summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_process is not { HasExited: false } p) return;
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await p.WaitForExitAsync(cts.Token);
+    }
+
     /// <summary>The last lines the worker printed (for a failing test's message).</summary>
     public string Tail => string.Join(Environment.NewLine, _tail);
 

@@ -11,12 +11,14 @@ public static class BenchApplication
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: ingest [--size-mb N] [--seed N] [--postgres CONNECTION] [--keep-file]");
+            Console.WriteLine("       pipeline [--users N] [--memories-per-user M] [--messages-per-user K] [--latency-ms L] [--rpm R] [--workers W] [--mode sequential|batch]");
             return 0;
         }
         var options = BenchArguments.Parse(args.Skip(1).ToArray());
         return args[0] switch
         {
             "ingest" => await IngestBenchmark.RunAsync(options),
+            "pipeline" => await PipelineBenchmark.RunAsync(options),
             _ => Fail($"unknown benchmark '{args[0]}'"),
         };
     }

@@ -1,3 +1,4 @@
+using Pixelated.MigrationPipeline.TestInfrastructure;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;

@@ -7,7 +7,7 @@ using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>
 /// The test's trigger for a distributed run: it applies the ledger migrations, records runs and publishes to RabbitMQ,

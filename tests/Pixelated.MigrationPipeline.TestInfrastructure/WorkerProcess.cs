@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+namespace Pixelated.MigrationPipeline.TestInfrastructure;
 
 /// <summary>A real worker host (<c>Pixelated.MigrationPipeline.Worker</c>) as a child process, which a test can kill -9 and restart.</summary>
 public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, string?> environment) : IAsyncDisposable
@@ -56,6 +56,18 @@ public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, strin
         using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(timeout);
         await p.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Peak resident memory of the running worker (VmHWM), or null when it is not running.</summary>
+    public long? PeakRssBytes()
+    {
+        if (_process is not { HasExited: false } p) return null;
+        try
+        {
+            var line = File.ReadLines($"/proc/{p.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { return null; }
     }
 
     /// <summary>The last lines the worker printed (for a failing test's message).</summary>

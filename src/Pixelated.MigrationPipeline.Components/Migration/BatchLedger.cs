@@ -6,22 +6,23 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 
 /// <summary>
 /// One add-items call as the ledger records it (in its unit's <c>ZepIds</c>): the sequence index of its first item in the
-/// batch and the keys of its items in order, so item <c>i</c> of the call is sequence index <c>Start + i</c>.
+/// batch and the keys of its items in order, so item <c>i</c> of the call is sequence index <c>Start + i</c>; once
+/// confirmed from Zep's answer, also the uuids Zep gave the items (the episode/message uuids once processed).
 /// </summary>
-public sealed record BatchAddCall(int Index, int Start, IReadOnlyList<string> Keys, WriteState State)
+public sealed record BatchAddCall(int Index, int Start, IReadOnlyList<string> Keys, WriteState State, IReadOnlyList<string>? Uuids = null)
 {
     public int End => Start + Keys.Count;
 
-    public string ToJson() => JsonSerializer.Serialize(new Range(Start, Keys));
+    public string ToJson() => JsonSerializer.Serialize(new Range(Start, Keys, Uuids));
 
     public static BatchAddCall? Parse(int index, string? json, WriteState state)
     {
         if (string.IsNullOrEmpty(json)) return null;
         var range = JsonSerializer.Deserialize<Range>(json);
-        return range?.Keys is null ? null : new BatchAddCall(index, range.Start, range.Keys, state);
+        return range?.Keys is null ? null : new BatchAddCall(index, range.Start, range.Keys, state, range.Uuids);
     }
 
-    private sealed record Range(int Start, IReadOnlyList<string> Keys);
+    private sealed record Range(int Start, IReadOnlyList<string> Keys, IReadOnlyList<string>? Uuids);
 }
 
 /// <summary>

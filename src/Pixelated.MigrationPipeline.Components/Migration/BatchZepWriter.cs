@@ -88,10 +88,12 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
             foreach (var unit in chunk.DistinctBy(e => e.UnitKey).Where(e => units.StateOf(e.UnitKey) != WriteState.Sent))
                 units.Stage(unit.UnitKey, unit.UnitKind, WriteState.Sent);
             await _ledger.SaveAsync(ct);
-            if (await AddAsync(batchId, chunk, ct) is { } refused) return await GiveUpAsync(batchId, refused, draft: true, ct);
+            var (uuids, refused) = await AddAsync(batchId, chunk, ct);
+            if (refused is not null) return await GiveUpAsync(batchId, refused, draft: true, ct);
+            call = call with { State = WriteState.Confirmed, Uuids = uuids };
             _ledger.StageCall(batchId, call, WriteState.Confirmed);
             await _ledger.SaveAsync(ct);
-            calls.Add(call with { State = WriteState.Confirmed });
+            calls.Add(call);
             next = call.End;
         }
 
@@ -137,18 +139,19 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
         return created.BatchId;
     }
 
-    /// <summary>Adds one call's items; the reason when Zep refused them (nothing was added then).</summary>
-    private async Task<string?> AddAsync(string batchId, IReadOnlyList<BatchEntry> chunk, CancellationToken ct)
+    /// <summary>Adds one call's items: Zep's uuids for them in order (null when its answer did not give them all), or the reason Zep refused them (nothing was added then).</summary>
+    private async Task<(IReadOnlyList<string>? Uuids, string? Refused)> AddAsync(string batchId, IReadOnlyList<BatchEntry> chunk, CancellationToken ct)
     {
         try
         {
-            await zep.AddBatchItemsAsync(batchId, chunk.Select(e => e.Item).ToList(), ct);
-            return null;
+            var added = await zep.AddBatchItemsAsync(batchId, chunk.Select(e => e.Item).ToList(), ct);
+            var uuids = added.OrderBy(a => a.SequenceIndex).Select(a => a.ZepUuid).ToList();
+            return (uuids.Count == chunk.Count && uuids.All(u => !string.IsNullOrEmpty(u)) ? uuids.Select(u => u!).ToList() : null, null);
         }
         catch (ZepApiException e) when (e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Conflict
                                             or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
         {
-            return e.Describe();
+            return (null, e.Describe());
         }
     }
 
@@ -172,7 +175,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
                 if (missing.Count > 0)
                 {
                     if (!missing.All(byKey.ContainsKey)) return false;
-                    if (await AddAsync(batchId, missing.Select(k => byKey[k]).ToList(), ct) is not null) return false;
+                    if ((await AddAsync(batchId, missing.Select(k => byKey[k]).ToList(), ct)).Refused is not null) return false;
                 }
                 _ledger.StageCall(batchId, call, WriteState.Confirmed);
                 await _ledger.SaveAsync(ct);
@@ -229,7 +232,11 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
         var summary = await PollAsync(batchId, ct);
         if (summary is null) return await GiveUpAsync(batchId, "batch unknown to Zep", draft: false, ct);
         if (summary.Status == BatchSummary.Invalid) return await GiveUpAsync(batchId, "batch invalid", draft: true, ct);
-        var items = await zep.GetAllBatchItemsAsync(batchId, ct);
+        // All succeeded and every call's uuids known from Zep's answers: no need to list the items.
+        var items = summary.Status == BatchItemDetail.Succeeded && summary.ItemCount == (calls.Count == 0 ? 0 : calls[^1].End)
+                    && calls.All(c => c.Uuids?.Count == c.Keys.Count)
+            ? calls.SelectMany(c => c.Uuids!.Select((uuid, i) => new BatchItemDetail(null, null, BatchItemDetail.Succeeded, c.Start + i, uuid))).ToList()
+            : await zep.GetAllBatchItemsAsync(batchId, ct);
         if (items is null) return await GiveUpAsync(batchId, "batch unknown to Zep", draft: false, ct);
 
         var settled = BatchResults.Record(calls, items, byKey, units, failedItems);

@@ -77,6 +77,28 @@ public sealed partial class ZepClient
         }
     }
 
+    /// <summary>
+    /// The draft batch whose metadata carries <paramref name="key"/> under <paramref name="metadataKey"/> (pages through
+    /// <c>GET /batches?status=draft</c>); null when there is none. Finds a batch whose create answer was lost.
+    /// </summary>
+    public async Task<BatchSummary?> FindDraftBatchAsync(string metadataKey, string key, CancellationToken ct)
+    {
+        var cursor = 0;
+        for (var page = 0; page < 1000; page++)
+        {
+            using var response = await http.GetAsync($"batches?status=draft&limit=100&cursor={cursor}", ct);
+            await EnsureAsync(response, "list batches", ct);
+            var body = await response.Content.ReadFromJsonAsync<BatchListPage>(ZepJson.Options, ct);
+            if (body is null) return null;
+            var found = body.Batches.FirstOrDefault(b => b.Metadata is { } m && m.TryGetPropertyValue(metadataKey, out var v)
+                && v is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var s) && s == key);
+            if (found is not null) return found;
+            if (body.NextCursor is not { } next || body.Batches.Count == 0 || next <= cursor) return null;
+            cursor = next;
+        }
+        return null;
+    }
+
     /// <summary>Deletes a draft or invalid batch (best effort: false when Zep refuses or does not know it).</summary>
     public async Task<bool> DeleteBatchAsync(string batchId, CancellationToken ct)
     {

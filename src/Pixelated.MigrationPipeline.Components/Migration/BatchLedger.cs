@@ -44,6 +44,10 @@ public sealed class BatchLedger(WriteUnitLedger units, string userKey)
     public string? OpenBatchId =>
         units.StateOf(BatchKey) == WriteState.Sent && units.ZepIdsOf(BatchKey) is { Length: > 0 } id ? id : null;
 
+    /// <summary>A create call went out and its answer was never recorded: the batch may exist in Zep (find it by its key).</summary>
+    public bool CreateOutcomeUnknown =>
+        units.StateOf(BatchKey) == WriteState.Sent && units.ZepIdsOf(BatchKey) is null or { Length: 0 };
+
     /// <summary>The add-items calls recorded for a batch, in order (a call is <c>Sent</c> while its outcome is unknown).</summary>
     public async Task<List<BatchAddCall>> LoadCallsAsync(string batchId, CancellationToken ct)
     {

@@ -114,9 +114,18 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
         return await FinishAsync(batchId, calls, byKey, ct);
     }
 
-    /// <summary>Creates the batch under write-ahead; null when the Batch API is not served (404).</summary>
+    /// <summary>
+    /// Creates the batch under write-ahead; null when the Batch API is not served (404). When an earlier create's answer
+    /// was lost, the draft it made is found by its key in the metadata and reused, so no stray batch is left behind.
+    /// </summary>
     private async Task<string?> OpenAsync(CancellationToken ct)
     {
+        if (_ledger.CreateOutcomeUnknown && await zep.FindDraftBatchAsync(IdempotencyKey.MetadataKey, _ledger.BatchKey, ct) is { ItemCount: 0 } earlier)
+        {
+            _ledger.StageOpened(earlier.BatchId);
+            await _ledger.SaveAsync(ct);
+            return earlier.BatchId;
+        }
         _ledger.StageOpening();
         await _ledger.SaveAsync(ct);
         BatchSummary created;

@@ -47,7 +47,8 @@ public sealed record BatchSummary(
     BatchProgress? Progress = null,
     string? CreatedAt = null,
     string? ProcessedAt = null,
-    string? CompletedAt = null)
+    string? CompletedAt = null,
+    JsonObject? Metadata = null)
 {
     public const string Draft = "draft";
     public const string Invalid = "invalid";
@@ -91,6 +92,8 @@ public sealed record BatchItemDetail(
         }
     }
 }
+
+public sealed record BatchListPage(IReadOnlyList<BatchSummary> Batches, int? NextCursor);
 
 public sealed record BatchItemPage(IReadOnlyList<BatchItemDetail> Items, int? NextCursor);
 

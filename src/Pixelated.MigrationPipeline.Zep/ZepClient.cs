@@ -5,7 +5,7 @@ using Pixelated.MigrationPipeline.Zep.Api;
 namespace Pixelated.MigrationPipeline.Zep;
 
 /// <summary>Typed client of the Zep Cloud v3 contract (<c>/api/v2</c>), only what the migration needs.</summary>
-public sealed class ZepClient(HttpClient http)
+public sealed partial class ZepClient(HttpClient http)
 {
     private static string Esc(string id) => Uri.EscapeDataString(id);
 

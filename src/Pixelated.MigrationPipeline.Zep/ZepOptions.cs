@@ -34,9 +34,50 @@ public sealed class ZepOptions
     [Range(0, 50)]
     public int MaxRetries { get; set; } = 8;
 
+    /// <summary>
+    /// How a user's episodes and messages are written: <c>batch</c> (Batch API: one batch per user, items ≤ 350 per add call),
+    /// <c>sequential</c> (graph.add / add-messages calls), or <c>auto</c> (batch, falling back to sequential for the rest of
+    /// the process lifetime when Zep answers 404 to <c>POST /batches</c>). Users and threads are always created directly.
+    /// </summary>
+    [EnumDataType(typeof(ZepWriteMode), ErrorMessage = "Zep:WriteMode must be batch, sequential or auto.")]
+    public ZepWriteMode WriteMode { get; set; } = ZepWriteMode.Auto;
+
+    /// <summary>How long one attempt waits for a processing batch to finish before it gives up (the message is retried and polls again).</summary>
+    [Range(1, 86_400)]
+    public int BatchPollTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Items per batch (Zep allows 50,000); a user with more pending items is written in several batches, one after another.</summary>
+    [Range(1, 50_000)]
+    public int MaxItemsPerBatch { get; set; } = 50_000;
+
     /// <summary>Identifies this Zep in the ledger: what was confirmed written to one Zep says nothing about another.</summary>
     public string Target => NormalisedBaseUrl.AbsoluteUri.ToLowerInvariant();
 
     /// <summary>The API root with a trailing slash, so relative paths resolve under <c>/api/v2/</c>.</summary>
     public Uri NormalisedBaseUrl => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
+}
+
+/// <summary>Value of <c>Zep:WriteMode</c>.</summary>
+public enum ZepWriteMode
+{
+    Auto = 0,
+    Batch = 1,
+    Sequential = 2,
+}
+
+/// <summary>
+/// The write mode in force for this process: <c>auto</c> uses the Batch API until Zep answers 404 to <c>POST /batches</c>,
+/// then sequential calls for the rest of the process lifetime.
+/// </summary>
+public sealed class ZepWriteModeSelector(Microsoft.Extensions.Options.IOptions<ZepOptions> options)
+{
+    private int _batchUnavailable;
+
+    public ZepWriteMode Configured => options.Value.WriteMode;
+
+    public bool UseBatch => Configured == ZepWriteMode.Batch
+                            || (Configured == ZepWriteMode.Auto && Volatile.Read(ref _batchUnavailable) == 0);
+
+    /// <summary>Zep answered 404 to <c>POST /batches</c>: in <c>auto</c> mode, write sequentially from now on.</summary>
+    public void BatchApiUnavailable() => Volatile.Write(ref _batchUnavailable, 1);
 }

@@ -25,6 +25,7 @@ public static class ZepServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ZepRequestCounter>();
+        services.AddSingleton<ZepWriteModeSelector>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IZepRateBudget, InProcessRateBudget>();
         services.AddTransient<ZepRequestCountingHandler>();

@@ -18,6 +18,11 @@ public static class IdempotencyKey
     public static string ForMessage(string threadId, string itemKey, int part) => Hash("message", threadId, itemKey, part.ToString());
     public static string ForMessageBatch(IEnumerable<string> messageKeys) => Hash(["messages", .. messageKeys]);
 
+    /// <summary>The ledger unit of a user's Batch API batch (one open batch per user and Zep at a time).</summary>
+    public static string ForBatch(string zepUserId) => Hash("batch", zepUserId);
+    public static string ForBatchAdd(string batchId, int callIndex) => Hash("batch-add", batchId, callIndex.ToString());
+    public static string ForBatchProcess(string batchId) => Hash("batch-process", batchId);
+
     public static string Hash(params string[] parts)
     {
         var joined = string.Join('\u001f', parts);

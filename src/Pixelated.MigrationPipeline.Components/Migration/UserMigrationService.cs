@@ -9,7 +9,12 @@ using Pixelated.MigrationPipeline.Zep;
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
 /// <summary>Migrates one user of a run: loads the staged items, plans the Zep writes, writes them idempotently, records outcomes.</summary>
-public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks)
+/// <remarks>
+/// Users and threads are always created directly. In batch mode (<see cref="ZepWriteModeSelector"/>) the episodes and
+/// messages then go through one Batch API batch per user (<see cref="BatchZepWriter"/>); the sequential pass that follows
+/// writes nothing when the batch settled every unit, and otherwise writes what it left (read back first when <c>Sent</c>).
+/// </remarks>
+public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode)
 {
     /// <summary>Returns false when there is nothing to do (user unknown or already past migration).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -30,9 +35,23 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
         var writer = new IdempotentZepWriter(zep, ledger, userKey);
 
         await writer.EnsureUserAsync(plan.User, ct);
+        var threads = new List<PlannedThread>();
         foreach (var thread in plan.Threads)
         {
-            if (!await writer.EnsureThreadAsync(thread, ct)) continue;
+            if (await writer.EnsureThreadAsync(thread, ct)) threads.Add(thread);
+        }
+        if (writeMode.UseBatch)
+        {
+            var batches = new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, writer.FailedItems);
+            if (!await batches.WriteAsync(plan, threads, ct))
+            {
+                if (writeMode.Configured == ZepWriteMode.Batch)
+                    throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
+                writeMode.BatchApiUnavailable();
+            }
+        }
+        foreach (var thread in threads)
+        {
             foreach (var batch in thread.Batches) await writer.WriteBatchAsync(thread, batch, ct);
         }
         foreach (var episode in plan.Episodes) await writer.WriteEpisodeAsync(episode, ct);

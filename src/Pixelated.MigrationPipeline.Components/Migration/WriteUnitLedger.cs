@@ -31,6 +31,35 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
 
     public WriteState StateOf(string key) => _units.TryGetValue(key, out var u) ? u.State : WriteState.Pending;
 
+    public string? ZepIdsOf(string key) => _units.TryGetValue(key, out var u) ? u.ZepIds : null;
+
+    /// <summary>Loads further units (batch bookkeeping) that are not among the plan's keys.</summary>
+    public async Task LoadMoreAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        foreach (var chunk in keys.Where(k => !_units.ContainsKey(k)).Distinct().Chunk(500))
+        {
+            var rows = await db.WriteUnits.Where(u => u.Target == target && chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
+            foreach (var row in rows) _units[row.IdempotencyKey] = row;
+        }
+    }
+
+    /// <summary>
+    /// Changes a unit without saving yet, so several units change in one transaction (<see cref="SaveStagedAsync"/>).
+    /// <paramref name="zepIds"/> null keeps what the unit holds, empty clears it.
+    /// </summary>
+    public void Stage(string key, WriteUnitKind kind, WriteState state, string? zepIds = null, string? error = null)
+    {
+        var unit = GetOrAdd(key, kind);
+        if (state == WriteState.Sent && unit.State != WriteState.Sent) unit.Attempts++;
+        unit.State = state;
+        if (zepIds is not null) unit.ZepIds = zepIds.Length == 0 ? null : zepIds;
+        unit.LastError = error;
+        unit.LastRunId = runId;
+        unit.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    public Task SaveStagedAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+
     public bool AnyInState(IEnumerable<string> keys, WriteState state) => keys.Any(k => StateOf(k) == state);
 
     public async Task MarkSentAsync(string key, WriteUnitKind kind, CancellationToken ct)

@@ -1,7 +1,8 @@
 namespace Pixelated.MigrationPipeline.Ledger.Entities;
 
 /// <summary>
-/// One Zep write (create user, create thread, one add-messages call, one graph episode) under its deterministic
+/// One Zep write (create user, create thread, one add-messages call, one graph episode, and the Batch API's batch,
+/// add-items and process calls) under its deterministic
 /// idempotency key. Written ahead of the HTTP call (<see cref="WriteState.Sent"/>) and confirmed after it.
 /// </summary>
 public sealed class ZepWriteUnit
@@ -12,7 +13,7 @@ public sealed class ZepWriteUnit
     public string UserKey { get; set; } = "";
     public WriteUnitKind Kind { get; set; }
     public WriteState State { get; set; }
-    /// <summary>Zep's ids for what was written (user id, thread id, message uuids, episode uuid).</summary>
+    /// <summary>Zep's ids for what was written (user id, thread id, message uuids, episode uuid, batch id, an add-items call's range).</summary>
     public string? ZepIds { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
@@ -26,6 +27,12 @@ public enum WriteUnitKind
     Thread = 1,
     Messages = 2,
     Episode = 3,
+    /// <summary>A user's Batch API batch: <c>ZepIds</c> holds the batch id while it is open (Sent) and once it is settled (Confirmed).</summary>
+    Batch = 4,
+    /// <summary>One add-items call to a batch: <c>ZepIds</c> holds the sequence range it covers and the keys of its items.</summary>
+    BatchItems = 5,
+    /// <summary>The process call of a batch (a second one answers 409, which is fine).</summary>
+    BatchProcess = 6,
 }
 
 public enum WriteState

@@ -28,7 +28,7 @@ public sealed class ChaosScenario : IAsyncDisposable
     public static async Task<ChaosScenario> StartAsync(
         InfrastructureFixture infrastructure, ITestOutputHelper output, EmulatorOptions emulator,
         int workers = 2, int users = 24, int memoriesPerUser = 18, int messagesPerUser = 40, int requestTimeoutSeconds = 5,
-        int migrateConcurrency = 3)
+        int migrateConcurrency = 3, IReadOnlyDictionary<string, string?>? workerEnvironment = null)
     {
         var scenario = new ChaosScenario(output);
         scenario.Zep = await ZepEmulatorHost.StartAsync(emulator);
@@ -49,6 +49,7 @@ public sealed class ChaosScenario : IAsyncDisposable
             ["Zep__CircuitBreakSeconds"] = "2",
             ["Pipeline__MigrateConcurrency"] = migrateConcurrency.ToString(),
         };
+        foreach (var (key, value) in workerEnvironment ?? new Dictionary<string, string?>()) environment[key] = value;
         for (var i = 0; i < workers; i++)
         {
             var worker = new WorkerProcess($"worker-{i}", environment);
@@ -114,7 +115,8 @@ public sealed class ChaosScenario : IAsyncDisposable
         var check = MigrationChecker.Check(Zep.Store, Expected);
         var stats = Zep.Store.GetStats();
         _output.WriteLine($"run {report.Status}: users {report.Users}, items {report.Items}, zep requests {report.ZepRequests}; " +
-                          $"emulator requests {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}; checker: {check}");
+                          $"emulator requests {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}, batches {stats.Batches} " +
+                          $"({string.Join(' ', Zep.Store.GetBatches().GroupBy(b => b.Status).Select(g => $"{g.Key}:{g.Count()}"))}); checker: {check}");
         Assert.True(check.Lost.Count == 0 && check.Duplicated.Count == 0 && check.Unexpected.Count == 0, check.ToString());
         Assert.Equal("Completed", report.Status);
         Assert.Equal(Expected.Users.Count(), report.Users.Total);

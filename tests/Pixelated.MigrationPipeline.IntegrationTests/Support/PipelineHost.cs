@@ -32,8 +32,9 @@ public sealed class PipelineHost : IAsyncDisposable
         return new PipelineHost(host);
     }
 
-    public static Dictionary<string, string?> Distributed(string rabbitMqUri, string postgres) => new()
+    public static Dictionary<string, string?> Distributed(string rabbitMqUri, string postgres, string writeMode = "auto") => new()
     {
+        ["Zep:WriteMode"] = writeMode,
         ["Pipeline:Bus"] = "rabbitmq",
         ["ConnectionStrings:RabbitMq"] = rabbitMqUri,
         ["Ledger:Provider"] = "postgres",

@@ -103,6 +103,17 @@ public sealed class ChaosScenario : IAsyncDisposable
         return total;
     }
 
+    /// <summary>The workers' write mode: the same fault suite runs against the sequential writer and the Batch API writer.</summary>
+    public static Dictionary<string, string?> WriteMode(string mode) => new() { ["Zep__WriteMode"] = mode };
+
+    /// <summary>In batch mode Zep processes batches at a bounded pace, so faults land while work is in flight.</summary>
+    public static EmulatorOptions Emulator(string mode, int latencyMs)
+    {
+        var options = new EmulatorOptions { LatencyMs = latencyMs };
+        if (mode == "batch") options.Batch.ItemsPerSecond = 150;
+        return options;
+    }
+
     public Task<Guid> StartRunAsync() => Launcher.StartRunAsync(Files);
 
     public string Diagnostics() => string.Join(Environment.NewLine, Workers.Select(w => w.Tail));

@@ -8,15 +8,18 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_the_infrastructure_restarts(InfrastructureFixture infrastructure, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task RabbitMQ_stopped_and_restarted_mid_run_loses_and_duplicates_nothing()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task RabbitMQ_stopped_and_restarted_mid_run_loses_and_duplicates_nothing(string writeMode)
     {
         if (!infrastructure.CanStopStartRabbitMq)
         {
             output.WriteLine($"Not applicable: RabbitMQ is provided in mode {infrastructure.RabbitMqMode}; stopping it needs local processes.");
             return;
         }
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 30 }, users: 16);
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 30), users: 16,
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         await WaitForProgressAsync(scenario, runId);
@@ -27,15 +30,18 @@ public sealed class When_the_infrastructure_restarts(InfrastructureFixture infra
         await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(4));
     }
 
-    [Fact]
-    public async Task PostgreSQL_stopped_and_restarted_mid_run_loses_and_duplicates_nothing()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task PostgreSQL_stopped_and_restarted_mid_run_loses_and_duplicates_nothing(string writeMode)
     {
         if (!infrastructure.CanStopStartPostgres)
         {
             output.WriteLine($"Not applicable: PostgreSQL is provided in mode {infrastructure.PostgresMode}; stopping it needs local processes.");
             return;
         }
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 30 }, users: 16);
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 30), users: 16,
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         await WaitForProgressAsync(scenario, runId);

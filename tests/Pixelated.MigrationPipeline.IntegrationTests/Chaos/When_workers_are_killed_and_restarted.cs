@@ -8,10 +8,13 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture infrastructure, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Killing_workers_at_random_moments_loses_and_duplicates_nothing()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task Killing_workers_at_random_moments_loses_and_duplicates_nothing(string writeMode)
     {
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 40),
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         var kills = 0;
@@ -31,10 +34,13 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
         Assert.True(kills >= 10, $"only {kills} kills happened before the run finished; the scenario is too small to mean much");
     }
 
-    [Fact]
-    public async Task Killing_the_whole_pipeline_then_restarting_it_resumes_the_run()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task Killing_the_whole_pipeline_then_restarting_it_resumes_the_run(string writeMode)
     {
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 40),
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         await Task.Delay(TimeSpan.FromSeconds(6));
@@ -47,10 +53,13 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
         await scenario.FinishAndCheckAsync(runId, TimeSpan.FromMinutes(4));
     }
 
-    [Fact]
-    public async Task Stopping_every_worker_gracefully_mid_run_leaves_the_work_queued_not_faulted()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task Stopping_every_worker_gracefully_mid_run_leaves_the_work_queued_not_faulted(string writeMode)
     {
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 40 });
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 40),
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while ((await scenario.Launcher.ReportAsync(runId)) is not { Users.Verified: > 0 } && DateTime.UtcNow < deadline) await Task.Delay(100);
@@ -66,10 +75,13 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
         Assert.Equal(0u, await ChaosScenario.FaultedMessagesAsync(infrastructure.RabbitMqUri));
     }
 
-    [Fact]
-    public async Task The_same_MigrateUser_delivered_twice_with_different_message_ids_writes_once()
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("batch")]
+    public async Task The_same_MigrateUser_delivered_twice_with_different_message_ids_writes_once(string writeMode)
     {
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, new EmulatorOptions { LatencyMs = 20 }, users: 8);
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 20), users: 8,
+            workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         // Once the users are queued, send every user's MigrateUser again (a new message each, as a broker redelivery

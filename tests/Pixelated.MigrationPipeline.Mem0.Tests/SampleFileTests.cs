@@ -157,7 +157,7 @@ public class SampleFileTests
     }
 
     [Fact]
-    public async Task OpenMemory_jsonl_gz_with_fallback_user_carries_the_same_memories_as_memories_json()
+    public async Task OpenMemory_jsonl_gzip_with_fallback_user_carries_the_same_memories_as_memories_json()
     {
         var json = (await Read.AllAsync(Fixture.Path("memories.json"))).Items();
         var jsonl = (await ReadWith("memories.jsonl.gz", "default_user")).Items();

@@ -8,4 +8,8 @@ public static class ExitCodes
     public const int CouldNotRun = 1;
     /// <summary>The run finished with failed items, failed users or validation mismatches.</summary>
     public const int FinishedWithErrors = 3;
+
+    /// <summary>The exit code of a finished run: 0 when it completed cleanly (or planned cleanly, for a dry run), else 3.</summary>
+    public static int For(Components.Runs.RunReport report) =>
+        report.Status is "Completed" or "DryRunCompleted" ? Success : FinishedWithErrors;
 }

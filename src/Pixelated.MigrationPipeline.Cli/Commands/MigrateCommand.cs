@@ -53,7 +53,7 @@ public static class MigrateCommand
                 if (request.Json) ReportPrinter.PrintJson(report, output, full: false);
                 else ReportPrinter.PrintTable(report, output);
                 if (!report.IsFinished) return ExitCodes.CouldNotRun;
-                return report.Status is "Completed" or "DryRunCompleted" ? ExitCodes.Success : ExitCodes.FinishedWithErrors;
+                return ExitCodes.For(report);
             }
             finally
             {

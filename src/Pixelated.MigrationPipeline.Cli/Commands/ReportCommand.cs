@@ -36,7 +36,7 @@ public static class ReportCommand
                 }
                 if (result.GetValue(format) == "json") ReportPrinter.PrintJson(report, output, full: true);
                 else ReportPrinter.PrintTable(report, output);
-                return report.Status is "Completed" or "DryRunCompleted" ? ExitCodes.Success : ExitCodes.FinishedWithErrors;
+                return ExitCodes.For(report);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -2,27 +2,18 @@ using MassTransit;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Contracts;
-using Pixelated.MigrationPipeline.Zep;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
 /// <summary>Reads one user back from Zep, records the outcome and rolls the run's status up.</summary>
-public sealed class ValidateUserConsumer(UserValidationService validation, RunStatusRoller runs, ZepRequestCounter counter) : IConsumer<ValidateUser>
+public sealed class ValidateUserConsumer(UserValidationService validation, RunStatusRoller runs, RunZepRequests zepRequests) : IConsumer<ValidateUser>
 {
     public async Task Consume(ConsumeContext<ValidateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
-        using var requests = counter.BeginScope();
-        try
-        {
-            var status = await validation.ValidateAsync(runId, userKey, context.CancellationToken);
-            if (status is null) return;
-            await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
-        }
-        finally
-        {
-            await runs.AddZepRequestsAsync(runId, requests.Count, CancellationToken.None);
-        }
+        var status = await zepRequests.MeasureAsync(runId, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
+        if (status is null) return;
+        await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
         await runs.RollUpAsync(runId, context.CancellationToken);
     }
 }

@@ -44,6 +44,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<UserMigrationService>();
         services.AddScoped<UserValidationService>();
         services.AddScoped<RunStatusRoller>();
+        services.AddScoped<RunZepRequests>();
         services.AddScoped<RunReportQuery>();
         services.AddScoped<RunLauncher>();
 

@@ -104,7 +104,7 @@ public sealed class PostgresRateBudget(IOptions<LedgerOptions> ledger, IOptions<
 
     public async ValueTask BlockUntilAsync(DateTimeOffset until, CancellationToken ct)
     {
-        InterlockedMax(ref _knownBlockUntilTicks, until.UtcTicks);
+        AtomicMax.Raise(ref _knownBlockUntilTicks, until.UtcTicks);
         await using var connection = new NpgsqlConnection(ledger.Value.ConnectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(BlockSql, connection);
@@ -130,20 +130,9 @@ public sealed class PostgresRateBudget(IOptions<LedgerOptions> ledger, IOptions<
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand(ReadBlockSql, connection);
             command.Parameters.AddWithValue("target", _target);
-            if (await command.ExecuteScalarAsync(ct) is DateTime until) InterlockedMax(ref _knownBlockUntilTicks, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)).UtcTicks);
+            if (await command.ExecuteScalarAsync(ct) is DateTime until) AtomicMax.Raise(ref _knownBlockUntilTicks, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)).UtcTicks);
         }
         var wait = new DateTimeOffset(Interlocked.Read(ref _knownBlockUntilTicks), TimeSpan.Zero) - clock.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref target);
-            if (current >= value) return;
-        }
-        while (Interlocked.CompareExchange(ref target, value, current) != current);
     }
 }

@@ -40,14 +40,7 @@ public sealed class InProcessRateBudget : IZepRateBudget, IDisposable
 
     public ValueTask BlockUntilAsync(DateTimeOffset until, CancellationToken ct)
     {
-        var ticks = until.UtcTicks;
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _blockedUntilTicks);
-            if (current >= ticks) break;
-        }
-        while (Interlocked.CompareExchange(ref _blockedUntilTicks, ticks, current) != current);
+        AtomicMax.Raise(ref _blockedUntilTicks, until.UtcTicks);
         return ValueTask.CompletedTask;
     }
 

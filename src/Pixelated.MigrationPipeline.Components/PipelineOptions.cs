@@ -18,6 +18,10 @@ public sealed class PipelineOptions
     [Range(1, 256)]
     public int MigrateConcurrency { get; set; } = 8;
 
+    /// <summary>Users of one run migrating at once across all workers (a run may set its own); the rest wait their turn.</summary>
+    [Range(1, 100_000)]
+    public int MaxUsersInFlight { get; set; } = 64;
+
     /// <summary>Also migrate deleted / archived / expired memories (skipped with their reason by default).</summary>
     public bool IncludeInactive { get; set; }
 

@@ -12,6 +12,7 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ZepWriteUnit> WriteUnits => Set<ZepWriteUnit>();
     public DbSet<ValidationFinding> Findings => Set<ValidationFinding>();
     public DbSet<ZepRateBudgetState> RateBudgets => Set<ZepRateBudgetState>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -21,6 +22,11 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Id);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.Error).HasMaxLength(4000);
+            e.Property(x => x.StartedVia).HasMaxLength(32);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+            e.Property(x => x.StatusReason).HasMaxLength(1000);
+            e.Property(x => x.SessionFilter).HasMaxLength(1000);
+            e.Property(x => x.AssignUserId).HasMaxLength(1000);
         });
         b.Entity<RunUser>(e =>
         {
@@ -70,6 +76,17 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.Field).HasMaxLength(100);
             e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => x.RunId);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Role).HasMaxLength(32);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Detail).HasMaxLength(2000);
         });
     }
 }

@@ -5,14 +5,16 @@ using Pixelated.MigrationPipeline.Contracts;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
-/// <summary>Writes one user's items to Zep, then asks for validation.</summary>
-public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRequests zepRequests) : IConsumer<MigrateUser>
+/// <summary>Writes one user's items to Zep, then asks for validation (or, when there was nothing to write, lets the next user in).</summary>
+public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRequests zepRequests, RunProgress progress) : IConsumer<MigrateUser>
 {
     public async Task Consume(ConsumeContext<MigrateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
         if (await zepRequests.MeasureAsync(runId, () => migration.MigrateAsync(runId, userKey, context.CancellationToken)))
             await context.Publish(new ValidateUser(runId, userKey));
+        else
+            await progress.UserSettledAsync(runId, m => context.Publish(m), context.CancellationToken); // e.g. cancelled before it started
     }
 }
 

@@ -5,8 +5,8 @@ using Pixelated.MigrationPipeline.Contracts;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
-/// <summary>Reads one user back from Zep, records the outcome and rolls the run's status up.</summary>
-public sealed class ValidateUserConsumer(UserValidationService validation, RunStatusRoller runs, RunZepRequests zepRequests) : IConsumer<ValidateUser>
+/// <summary>Reads one user back from Zep, records the outcome, lets the next waiting users in and rolls the run's status up.</summary>
+public sealed class ValidateUserConsumer(UserValidationService validation, RunProgress progress, RunZepRequests zepRequests) : IConsumer<ValidateUser>
 {
     public async Task Consume(ConsumeContext<ValidateUser> context)
     {
@@ -14,7 +14,7 @@ public sealed class ValidateUserConsumer(UserValidationService validation, RunSt
         var status = await zepRequests.MeasureAsync(runId, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
         if (status is null) return;
         await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
-        await runs.RollUpAsync(runId, context.CancellationToken);
+        await progress.UserSettledAsync(runId, m => context.Publish(m), context.CancellationToken);
     }
 }
 

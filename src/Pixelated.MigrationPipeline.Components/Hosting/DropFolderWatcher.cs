@@ -54,7 +54,7 @@ public sealed class DropFolderWatcher(IServiceScopeFactory scopes, IOptions<Pipe
             catch (UnauthorizedAccessException) { continue; }
 
             await using var scope = scopes.CreateAsyncScope();
-            var runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync([claimed], dryRun: false, ct);
+            var runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(new RunRequest([claimed], StartedVia: "drop-folder"), ct);
             _inFlight[runId] = claimed;
             logger.LogInformation("Drop folder file claimed as run {RunId}", runId);
         }

@@ -47,6 +47,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<RunZepRequests>();
         services.AddScoped<RunReportQuery>();
         services.AddScoped<RunLauncher>();
+        services.AddScoped<RunDispatcher>();
+        services.AddScoped<RunProgress>();
+        services.AddScoped<RunControlService>();
+        services.AddScoped<AuditTrail>();
 
         services.AddMassTransit(x =>
         {

@@ -16,11 +16,21 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// </remarks>
 public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode)
 {
-    /// <summary>Returns false when there is nothing to do (user unknown or already past migration).</summary>
+    /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
     {
         var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
-        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped) return false;
+        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled)
+            return false;
+        if (user.Status is UserStatus.Staged or UserStatus.Queued
+            && await db.Runs.AnyAsync(r => r.Id == runId && r.Status == RunStatus.Cancelled, ct))
+        {
+            user.Status = UserStatus.Cancelled;
+            user.Error = "run cancelled before this user was migrated";
+            user.UpdatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+            return false;
+        }
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         user.Status = UserStatus.Migrating;
         user.UpdatedAt = DateTimeOffset.UtcNow;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -7,22 +8,35 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>Starts a run from any trigger (CLI, drop folder, API): records it in the ledger, then sends <see cref="IngestExport"/>.</summary>
-public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus)
+public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptions<PipelineOptions> options)
 {
-    public async Task<Guid> StartAsync(IReadOnlyList<string> paths, bool dryRun, CancellationToken ct, string? assignUserId = null)
+    public Task<Guid> StartAsync(IReadOnlyList<string> paths, bool dryRun, CancellationToken ct, string? assignUserId = null) =>
+        StartAsync(new RunRequest(paths, dryRun, assignUserId), ct);
+
+    public async Task<Guid> StartAsync(RunRequest request, CancellationToken ct)
     {
-        var files = paths.Select(Path.GetFullPath).ToList();
+        var files = request.Paths.Select(Path.GetFullPath).ToList();
         var run = new MigrationRun
         {
             Id = NewId.NextGuid(),
             Status = RunStatus.Created,
-            DryRun = dryRun,
-            SourceFiles = JsonSerializer.Serialize(files.Select(Path.GetFileName)),
+            DryRun = request.DryRun,
+            SourceFiles = JsonSerializer.Serialize(files),
             CreatedAt = DateTimeOffset.UtcNow,
+            MaxUsersInFlight = request.MaxUsersInFlight ?? options.Value.MaxUsersInFlight,
+            UserFilter = request.Users is { Count: > 0 } users ? JsonSerializer.Serialize(users.Distinct(StringComparer.Ordinal)) : null,
+            SessionFilter = string.IsNullOrEmpty(request.Session) ? null : request.Session,
+            StartedVia = request.StartedVia,
+            RequestedBy = request.RequestedBy,
+            AssignUserId = request.AssignUserId,
         };
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
-        await bus.Publish(new IngestExport(run.Id, files, dryRun, assignUserId), ct);
+        await bus.Publish(IngestMessage(run), ct);
         return run.Id;
     }
+
+    /// <summary>The message that (re)stages a run; staging is idempotent, so resuming an interrupted ingest sends it again.</summary>
+    public static IngestExport IngestMessage(MigrationRun run) =>
+        new(run.Id, JsonSerializer.Deserialize<List<string>>(run.SourceFiles) ?? [], run.DryRun, run.AssignUserId);
 }

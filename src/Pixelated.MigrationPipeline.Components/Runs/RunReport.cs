@@ -1,6 +1,7 @@
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
-/// <summary>The migration report of one run: totals, users, and every failed or skipped item with its reason (no content).</summary>
+/// <summary>The migration report of one run: totals, progress, users, every failed or skipped item with its reason, validation
+/// findings, and what a rerun would do. Keys, counts and reasons only, never content.</summary>
 public sealed record RunReport(
     Guid RunId,
     string Status,
@@ -14,11 +15,23 @@ public sealed record RunReport(
     IReadOnlyList<ItemProblem> Problems,
     IReadOnlyList<FindingLine> Findings)
 {
+    public string StartedVia { get; init; } = "cli";
+    public string? RequestedBy { get; init; }
+    public string? StatusReason { get; init; }
+    public int MaxUsersInFlight { get; init; }
+    public RunProgressFigures Progress { get; init; } = RunProgressFigures.None;
+    public RerunPlan Rerun { get; init; } = RerunPlan.Nothing;
+
     public bool AllUsersVerified => Users.Total > 0 && Users.Verified == Users.Total && Items.Failed == 0;
     public bool IsFinished => FinishedAt is not null;
 }
 
-public sealed record UserTotals(int Total, int Verified, int Failed, int Skipped, int Mismatched);
+public sealed record UserTotals(int Total, int Verified, int Failed, int Skipped, int Mismatched)
+{
+    public int Cancelled { get; init; }
+    /// <summary>Users neither final nor planned: waiting, queued, migrating or awaiting validation.</summary>
+    public int InProgress { get; init; }
+}
 
 public sealed record ItemTotals(int Total, int Migrated, int Skipped, int Failed, int Pending);
 
@@ -27,3 +40,21 @@ public sealed record UserLine(string User, string Status, int Items, string? Err
 public sealed record ItemProblem(string Status, string User, string ItemKey, string File, long Record, string? Reason);
 
 public sealed record FindingLine(string User, string ItemKey, string Kind, string Field);
+
+/// <summary>How far the run is: items settled, the rate since staging finished, and the time left at that rate.</summary>
+public sealed record RunProgressFigures(int ItemsSettled, int ItemsTotal, int UsersSettled, int UsersTotal, double ElapsedSeconds,
+    double ItemsPerSecond, double? EtaSeconds)
+{
+    public static readonly RunProgressFigures None = new(0, 0, 0, 0, 0, 0, null);
+    public double Percent => ItemsTotal == 0 ? 0 : Math.Round(100.0 * ItemsSettled / ItemsTotal, 1);
+}
+
+/// <summary>What <c>retry</c> / <c>resume</c> would do now: which users go again and how many items would be written.</summary>
+public sealed record RerunPlan(int UsersToRetry, int UsersUnfinished, int ItemsToWrite, string Summary)
+{
+    public static readonly RerunPlan Nothing = new(0, 0, 0, "nothing: every item is migrated or skipped with a reason");
+}
+
+/// <summary>One line of the runs list.</summary>
+public sealed record RunSummary(Guid RunId, string Status, bool DryRun, string StartedVia, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
+    int Users, int UsersSettled, long ZepRequests);

@@ -4,9 +4,15 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
-/// <summary>Builds a <see cref="RunReport"/> from the ledger.</summary>
-public sealed class RunReportQuery(LedgerDbContext db)
+/// <summary>Builds reports, runs lists and user lists from the ledger.</summary>
+public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = null)
 {
+    /// <summary>Report lines (problems, findings) beyond this many are left to the ledger views.</summary>
+    public const int MaxLines = 10_000;
+
+    private static readonly UserStatus[] Settled =
+        [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned, UserStatus.Cancelled];
+
     public async Task<RunReport?> GetAsync(Guid runId, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
@@ -17,35 +23,91 @@ public sealed class RunReportQuery(LedgerDbContext db)
             .GroupBy(i => new { i.UserKey, i.Status })
             .Select(g => new { g.Key.UserKey, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
+        var retryableFailed = await db.StagedItems.AsNoTracking()
+            .CountAsync(i => i.RunId == runId && i.Status == ItemStatus.Failed && i.Kind != StagedItemKind.Unreadable, ct);
         var problems = await db.StagedItems.AsNoTracking()
             .Where(i => i.RunId == runId && (i.Status == ItemStatus.Failed || i.Status == ItemStatus.Skipped))
-            .OrderBy(i => i.Id).Take(10_000)
+            .OrderBy(i => i.Id).Take(MaxLines)
             .Select(i => new ItemProblem(i.Status.ToString(), i.UserKey, i.ItemKey, i.SourceFile, i.RecordIndex, i.Reason))
             .ToListAsync(ct);
-        var findings = await db.Findings.AsNoTracking().Where(f => f.RunId == runId).OrderBy(f => f.Id).Take(10_000)
+        var findings = await db.Findings.AsNoTracking().Where(f => f.RunId == runId).OrderBy(f => f.Id).Take(MaxLines)
             .Select(f => new FindingLine(f.UserKey, f.ItemKey, f.Kind.ToString(), f.Field))
             .ToListAsync(ct);
 
         int Count(ItemStatus s) => itemCounts.Where(c => c.Status == s).Sum(c => c.Count);
+        int CountUsers(params UserStatus[] s) => users.Count(u => s.Contains(u.Status));
         var itemsPerUser = itemCounts.GroupBy(c => c.UserKey).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        var items = new ItemTotals(itemCounts.Sum(c => c.Count), Count(ItemStatus.Migrated), Count(ItemStatus.Skipped), Count(ItemStatus.Failed), Count(ItemStatus.Staged));
+        var userTotals = new UserTotals(users.Count, CountUsers(UserStatus.Verified), CountUsers(UserStatus.Failed, UserStatus.Mismatched),
+            CountUsers(UserStatus.Skipped), CountUsers(UserStatus.Mismatched))
+        {
+            Cancelled = CountUsers(UserStatus.Cancelled),
+            InProgress = users.Count(u => !Settled.Contains(u.Status)),
+        };
 
-        return new RunReport(
-            run.Id,
-            run.Status.ToString(),
-            run.DryRun,
-            run.CreatedAt,
-            run.FinishedAt,
-            new UserTotals(
-                users.Count,
-                users.Count(u => u.Status == UserStatus.Verified),
-                users.Count(u => u.Status is UserStatus.Failed or UserStatus.Mismatched),
-                users.Count(u => u.Status == UserStatus.Skipped),
-                users.Count(u => u.Status == UserStatus.Mismatched)),
-            new ItemTotals(itemCounts.Sum(c => c.Count), Count(ItemStatus.Migrated), Count(ItemStatus.Skipped), Count(ItemStatus.Failed), Count(ItemStatus.Staged)),
-            run.ZepRequests,
+        return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items, run.ZepRequests,
             users.OrderBy(u => u.UserKey, StringComparer.Ordinal)
                 .Select(u => new UserLine(u.UserKey, u.Status.ToString(), itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
-            problems,
-            findings);
+            problems, findings)
+        {
+            StartedVia = run.StartedVia,
+            RequestedBy = run.RequestedBy,
+            StatusReason = run.StatusReason,
+            MaxUsersInFlight = run.MaxUsersInFlight,
+            Progress = ProgressOf(run, items, userTotals),
+            Rerun = RerunOf(run, userTotals, items, retryableFailed),
+        };
+    }
+
+    /// <summary>The most recent runs first.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(int take, CancellationToken ct)
+    {
+        var runs = await db.Runs.AsNoTracking().ToListAsync(ct); // SQLite cannot order by DateTimeOffset in SQL
+        var recent = runs.OrderByDescending(r => r.CreatedAt).Take(take).ToList();
+        var ids = recent.Select(r => r.Id).ToList();
+        var counts = await db.RunUsers.AsNoTracking().Where(u => ids.Contains(u.RunId))
+            .GroupBy(u => u.RunId)
+            .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => Settled.Contains(u.Status)) })
+            .ToDictionaryAsync(c => c.RunId, ct);
+        return recent.Select(r => new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
+            counts.GetValueOrDefault(r.Id)?.Total ?? 0, counts.GetValueOrDefault(r.Id)?.Settled ?? 0, r.ZepRequests)).ToList();
+    }
+
+    /// <summary>A run's users, optionally of one status (case-insensitive name, e.g. <c>failed</c>); null when the run is unknown.</summary>
+    public async Task<IReadOnlyList<UserLine>?> UsersAsync(Guid runId, UserStatus? status, CancellationToken ct)
+    {
+        if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && (status == null || u.Status == status))
+            .OrderBy(u => u.UserKey).ToListAsync(ct);
+        var keys = users.Select(u => u.UserKey).ToList();
+        var counts = await db.StagedItems.AsNoTracking().Where(i => i.RunId == runId && keys.Contains(i.UserKey))
+            .GroupBy(i => i.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(c => c.Key, c => c.Count, ct);
+        return users.Select(u => new UserLine(u.UserKey, u.Status.ToString(), counts.GetValueOrDefault(u.UserKey), u.Error)).ToList();
+    }
+
+    private RunProgressFigures ProgressOf(MigrationRun run, ItemTotals items, UserTotals users)
+    {
+        var end = run.FinishedAt ?? (clock ?? TimeProvider.System).GetUtcNow();
+        var since = run.IngestedAt ?? run.CreatedAt;
+        var elapsed = Math.Max((end - since).TotalSeconds, 0.001);
+        var settled = items.Migrated + items.Skipped + items.Failed;
+        var rate = items.Migrated / elapsed;
+        double? eta = run.FinishedAt is not null ? 0 : rate > 0 ? Math.Round(items.Pending / rate, 1) : null;
+        return new RunProgressFigures(settled, items.Total, users.Total - users.InProgress, users.Total,
+            Math.Round((end - run.CreatedAt).TotalSeconds, 1), Math.Round(rate, 1), eta);
+    }
+
+    private static RerunPlan RerunOf(MigrationRun run, UserTotals users, ItemTotals items, int retryableFailed)
+    {
+        if (run.DryRun) return new RerunPlan(0, 0, 0, "a dry run writes nothing; start a real run to migrate");
+        var retry = users.Failed; // failed + mismatched users
+        if (retry == 0 && users.InProgress == 0 && users.Cancelled == 0) return RerunPlan.Nothing;
+        var write = items.Pending + retryableFailed;
+        var parts = new List<string>();
+        if (retry > 0) parts.Add($"retry sends {retry} failed/mismatched user(s) again");
+        if (users.InProgress > 0) parts.Add($"resume continues {users.InProgress} unfinished user(s)");
+        if (users.Cancelled > 0) parts.Add($"{users.Cancelled} user(s) were cancelled; a new run of the same export migrates them and reuses what Zep already holds");
+        parts.Add($"at most {write} item(s) would be written; items already confirmed in Zep are not sent again");
+        return new RerunPlan(retry, users.InProgress, write, string.Join("; ", parts));
     }
 }

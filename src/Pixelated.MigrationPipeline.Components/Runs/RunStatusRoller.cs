@@ -4,15 +4,30 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
-/// <summary>Rolls a run's status up from its users and items: completed only when every user is verified and no item failed.</summary>
+/// <summary>
+/// Rolls a run's status up from its users and items: <c>Completed</c> only when every user is verified and no item failed;
+/// otherwise <c>CompletedWithErrors</c>. A paused run with users still waiting stays paused; a cancelled run stays cancelled.
+/// </summary>
 public sealed class RunStatusRoller(LedgerDbContext db)
 {
-    private static readonly UserStatus[] Final = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned];
+    private static readonly UserStatus[] Final =
+        [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned, UserStatus.Cancelled];
 
     public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
     {
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null || run.Status is RunStatus.Created or RunStatus.Ingesting) return run?.Status ?? RunStatus.Failed;
+
+        if (run.Status == RunStatus.Cancelled)
+        {
+            // Cancelled stays cancelled; it is finished once the users that were in flight have settled.
+            if (run.FinishedAt is null && !await db.RunUsers.AnyAsync(u => u.RunId == runId && RunDispatcher.InFlight.Contains(u.Status), ct))
+            {
+                run.FinishedAt = DateTimeOffset.UtcNow;
+                await db.SaveChangesAsync(ct);
+            }
+            return run.Status;
+        }
 
         var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !Final.Contains(u.Status), ct);
         if (open) return run.Status;

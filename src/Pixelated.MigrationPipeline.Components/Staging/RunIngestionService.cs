@@ -8,53 +8,44 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>
-/// Stages a run's export and queues its users. A user is marked queued only after its <see cref="MigrateUser"/>
-/// was published (confirmed by the broker), so a crash in between leaves it <c>Staged</c> and a redelivery queues it again.
+/// Stages a run's export, applies the run's user/session filter, then lets the <see cref="RunDispatcher"/> hand its users
+/// to the workers (up to the run's cap). A redelivered message after staging only dispatches again.
 /// </summary>
-public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService staging, RunStatusRoller roller)
+public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService staging, RunDispatcher dispatcher, RunStatusRoller roller)
 {
     /// <summary>Null when the run is not in this ledger (a message meant for another deployment): nothing to do.</summary>
     public async Task<ExportIngested?> IngestAsync(IngestExport message, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == message.RunId, ct);
         if (run is null) return null;
-        if (run.Status is not (RunStatus.Created or RunStatus.Ingesting))
+        if (run.Status is not (RunStatus.Created or RunStatus.Ingesting) && run.IngestedAt is not null)
         {
-            // Redelivered after staging finished: queue whoever is still only staged.
-            var pending = await db.RunUsers.Where(u => u.RunId == run.Id && u.Status == UserStatus.Staged).Select(u => u.UserKey).ToListAsync(ct);
-            await QueueAsync(run.Id, pending, publish, ct);
-            return new ExportIngested(run.Id, pending.Count, 0, 0);
+            var again = await dispatcher.DispatchAsync(run.Id, publish, ct);
+            return new ExportIngested(run.Id, again, 0, 0);
         }
+        if (run.Status is RunStatus.Cancelled) return new ExportIngested(run.Id, 0, 0, 0);
 
-        await SetStatusAsync(run.Id, RunStatus.Ingesting, ct);
+        await db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Created)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Ingesting), ct);
         var result = await staging.StageAsync(run.Id, message.Files, message.AssignUserId, ct);
-        await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, RunStatus.Migrating)
-            .SetProperty(r => r.IngestedAt, DateTimeOffset.UtcNow), ct);
+        await RunFilter.ApplyAsync(db, run, ct);
+        await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.IngestedAt, DateTimeOffset.UtcNow), ct);
+        // A run paused (or cancelled) while staging keeps that status.
+        await db.Runs.Where(r => r.Id == run.Id && (r.Status == RunStatus.Ingesting || r.Status == RunStatus.Created))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Migrating), ct);
 
-        if (message.DryRun) await PlanOnlyAsync(run.Id, result.Users, ct);
-        else await QueueAsync(run.Id, result.Users, publish, ct);
+        if (message.DryRun) await PlanOnlyAsync(run.Id, ct);
+        else await dispatcher.DispatchAsync(run.Id, publish, ct);
 
         await roller.RollUpAsync(run.Id, ct);
         return new ExportIngested(run.Id, result.Users.Count, result.Items, result.FailedRecords);
     }
 
-    private Task SetStatusAsync(Guid runId, RunStatus status, CancellationToken ct) =>
-        db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status), ct);
-
-    private async Task QueueAsync(Guid runId, IReadOnlyList<string> users, Func<MigrateUser, Task> publish, CancellationToken ct)
-    {
-        foreach (var chunk in users.Chunk(200))
-        {
-            foreach (var user in chunk) await publish(new MigrateUser(runId, user));
-            await db.RunUsers.Where(u => u.RunId == runId && chunk.Contains(u.UserKey) && u.Status == UserStatus.Staged)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
-        }
-    }
-
     /// <summary>Dry run: convert every user (limits, splitting, keys) without a single Zep call.</summary>
-    private async Task PlanOnlyAsync(Guid runId, IReadOnlyList<string> users, CancellationToken ct)
+    private async Task PlanOnlyAsync(Guid runId, CancellationToken ct)
     {
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
+            .Select(u => u.UserKey).ToListAsync(ct);
         foreach (var userKey in users)
         {
             var items = await db.StagedItems.AsNoTracking()
@@ -62,7 +53,7 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
                 .ToListAsync(ct);
             _ = UserPlanner.Plan(userKey, items);
         }
-        await db.RunUsers.Where(u => u.RunId == runId)
+        await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Planned).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
     }
 }

@@ -5,7 +5,7 @@ public sealed class MigrationRun
     public Guid Id { get; set; }
     public RunStatus Status { get; set; }
     public bool DryRun { get; set; }
-    /// <summary>JSON array of the source file names given to the run.</summary>
+    /// <summary>JSON array of the full paths of the source files given to the run (a resumed ingest reads them again).</summary>
     public string SourceFiles { get; set; } = "[]";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? IngestedAt { get; set; }
@@ -14,6 +14,20 @@ public sealed class MigrationRun
     public long ZepRequests { get; set; }
     /// <summary>Why the run could not proceed (no content, only file names and field names).</summary>
     public string? Error { get; set; }
+    /// <summary>Users of this run migrating at once (dispatched but not yet final); the rest wait as <c>Staged</c>.</summary>
+    public int MaxUsersInFlight { get; set; }
+    /// <summary>JSON array of the user ids this run is limited to; null for every user of the export.</summary>
+    public string? UserFilter { get; set; }
+    /// <summary>User id given for records of formats that carry none.</summary>
+    public string? AssignUserId { get; set; }
+    /// <summary>The one conversation (session id) this run is limited to; null for all of them.</summary>
+    public string? SessionFilter { get; set; }
+    /// <summary>What started the run: cli, api, drop-folder.</summary>
+    public string StartedVia { get; set; } = "cli";
+    /// <summary>Who started the run (API key name, or the CLI).</summary>
+    public string? RequestedBy { get; set; }
+    /// <summary>Why the run was paused or cancelled, as given by the operator.</summary>
+    public string? StatusReason { get; set; }
 }
 
 public enum RunStatus
@@ -25,4 +39,8 @@ public enum RunStatus
     CompletedWithErrors = 4,
     Failed = 5,
     DryRunCompleted = 6,
+    /// <summary>No new users are dispatched; users already in flight finish.</summary>
+    Paused = 7,
+    /// <summary>Stopped by an operator: users not yet dispatched are <c>Cancelled</c>.</summary>
+    Cancelled = 8,
 }

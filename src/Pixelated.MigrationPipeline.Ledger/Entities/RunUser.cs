@@ -22,4 +22,6 @@ public enum UserStatus
     Failed = 6,
     Skipped = 7,
     Planned = 8,
+    /// <summary>The run was cancelled before this user was migrated.</summary>
+    Cancelled = 9,
 }

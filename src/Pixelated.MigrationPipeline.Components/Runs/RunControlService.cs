@@ -1,0 +1,141 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Contracts;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>
+/// Operators' control of a run (API and CLI): pause, resume, cancel, retry failed users, revalidate without writing.
+/// Every change goes through the ledger first, then the bus; the workers read the run's status before each user.
+/// </summary>
+public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunDispatcher dispatcher, RunStatusRoller roller)
+{
+    private static readonly RunStatus[] Finished =
+        [RunStatus.Completed, RunStatus.CompletedWithErrors, RunStatus.Failed, RunStatus.Cancelled, RunStatus.DryRunCompleted];
+
+    /// <summary>Stop dispatching new users; users in flight finish.</summary>
+    public async Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
+            return ControlResult.Conflict($"run {runId} is {run.Status}; only a running run can be paused");
+        run.Status = RunStatus.Paused;
+        run.StatusReason = reason;
+        await db.SaveChangesAsync(ct);
+        return ControlResult.Done("paused: no new users are dispatched; users in flight finish");
+    }
+
+    /// <summary>
+    /// Continue a paused run, or pick up a run whose processes were interrupted (messages lost with an in-process bus):
+    /// an unfinished ingest is staged again (idempotent), users in flight are sent again (the write-ahead ledger makes a
+    /// second delivery harmless), migrated users are validated, and waiting users are dispatched.
+    /// </summary>
+    public async Task<ControlResult> ResumeAsync(Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (Finished.Contains(run.Status))
+            return ControlResult.Conflict($"run {runId} is {run.Status}; nothing to resume (retry sends failed users again)");
+
+        if (run.IngestedAt is null)
+        {
+            run.Status = RunStatus.Created;
+            run.StatusReason = null;
+            await db.SaveChangesAsync(ct);
+            await bus.Publish(RunLauncher.IngestMessage(run), ct);
+            return ControlResult.Done("resumed: the export is staged again (already staged records are kept)");
+        }
+
+        run.Status = RunStatus.Migrating;
+        run.StatusReason = null;
+        await db.SaveChangesAsync(ct);
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && RunDispatcher.InFlight.Contains(u.Status))
+            .Select(u => new { u.UserKey, u.Status }).ToListAsync(ct);
+        foreach (var user in users)
+        {
+            if (user.Status == UserStatus.Migrated) await bus.Publish(new ValidateUser(runId, user.UserKey), ct);
+            else await bus.Publish(new MigrateUser(runId, user.UserKey), ct);
+        }
+        var dispatched = await dispatcher.DispatchAsync(runId, m => bus.Publish(m, ct), ct);
+        await roller.RollUpAsync(runId, ct);
+        return ControlResult.Done($"resumed: {users.Count} user(s) in flight sent again, {dispatched} dispatched", users.Count + dispatched);
+    }
+
+    /// <summary>Users not yet dispatched become <c>Cancelled</c> (reason kept); users in flight finish; the run ends <c>Cancelled</c>.</summary>
+    public async Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");
+        run.Status = RunStatus.Cancelled;
+        run.StatusReason = reason ?? "cancelled by an operator";
+        await db.SaveChangesAsync(ct);
+        var cancelled = await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)
+                .SetProperty(u => u.Error, "run cancelled before this user was migrated")
+                .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await roller.RollUpAsync(runId, ct);
+        return ControlResult.Done($"cancelled: {cancelled} waiting user(s) will not be migrated; users in flight finish", cancelled);
+    }
+
+    /// <summary>Send failed and mismatched users again: their failed items are retried, their findings re-checked.</summary>
+    public async Task<ControlResult> RetryAsync(Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (run.DryRun) return ControlResult.Conflict($"run {runId} is a dry run; start a real run instead");
+        if (run.Status is RunStatus.Created or RunStatus.Ingesting or RunStatus.Cancelled)
+            return ControlResult.Conflict($"run {runId} is {run.Status}; retry applies once users have been migrated");
+
+        var users = await db.RunUsers.Where(u => u.RunId == runId && (u.Status == UserStatus.Failed || u.Status == UserStatus.Mismatched))
+            .Select(u => u.UserKey).ToListAsync(ct);
+        foreach (var chunk in users.Chunk(500))
+        {
+            await db.StagedItems.Where(i => i.RunId == runId && chunk.Contains(i.UserKey) && i.Status == ItemStatus.Failed && i.Kind != StagedItemKind.Unreadable)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Staged).SetProperty(i => i.Reason, (string?)null), ct);
+            await db.RunUsers.Where(u => u.RunId == runId && chunk.Contains(u.UserKey))
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Staged).SetProperty(u => u.Error, (string?)null)
+                    .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        }
+        if (run.Status != RunStatus.Paused) run.Status = RunStatus.Migrating;
+        run.FinishedAt = null;
+        await db.SaveChangesAsync(ct);
+        var dispatched = await dispatcher.DispatchAsync(runId, m => bus.Publish(m, ct), ct);
+        await roller.RollUpAsync(runId, ct);
+        return ControlResult.Done($"retrying {users.Count} user(s); {dispatched} dispatched now", users.Count);
+    }
+
+    /// <summary>Read Zep back for every migrated user of the run (or one user) and record findings; writes nothing to Zep.</summary>
+    public async Task<ControlResult> RevalidateAsync(Guid runId, string? userKey, CancellationToken ct)
+    {
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (run.DryRun) return ControlResult.Conflict($"run {runId} is a dry run; nothing was written to validate");
+        UserStatus[] validatable = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Migrated];
+        var users = await db.RunUsers.AsNoTracking()
+            .Where(u => u.RunId == runId && validatable.Contains(u.Status) && (userKey == null || u.UserKey == userKey))
+            .Select(u => u.UserKey).ToListAsync(ct);
+        if (userKey is not null && users.Count == 0)
+            return ControlResult.NotFound(runId, "no migrated user with that id in this run");
+        foreach (var user in users) await bus.Publish(new ValidateUser(runId, user), ct);
+        return ControlResult.Done($"revalidating {users.Count} user(s)", users.Count);
+    }
+}
+
+public enum ControlOutcome
+{
+    Done,
+    NotFound,
+    Conflict,
+}
+
+/// <summary>What a control action did, in words an operator can read (no content, no user ids).</summary>
+public sealed record ControlResult(ControlOutcome Outcome, string Message, int Users = 0)
+{
+    public static ControlResult Done(string message, int users = 0) => new(ControlOutcome.Done, message, users);
+    public static ControlResult Conflict(string message) => new(ControlOutcome.Conflict, message);
+    public static ControlResult NotFound(Guid runId, string? detail = null) => new(ControlOutcome.NotFound, detail ?? $"run {runId} not found");
+}

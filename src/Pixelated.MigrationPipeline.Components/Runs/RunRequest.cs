@@ -1,0 +1,19 @@
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>What a trigger (CLI, drop folder, API) asks a run to do.</summary>
+/// <param name="Paths">Export files or folders, as full or relative paths.</param>
+/// <param name="AssignUserId">User id for records of formats that carry none.</param>
+/// <param name="Users">Only these users (others are skipped with the reason); null for all.</param>
+/// <param name="Session">Only this conversation (session id); null for everything.</param>
+/// <param name="MaxUsersInFlight">Cap on users migrating at once; null for <c>Pipeline:MaxUsersInFlight</c>.</param>
+/// <param name="StartedVia">cli, api or drop-folder.</param>
+/// <param name="RequestedBy">Who asked (API key name); null for the CLI or the drop folder.</param>
+public sealed record RunRequest(
+    IReadOnlyList<string> Paths,
+    bool DryRun = false,
+    string? AssignUserId = null,
+    IReadOnlyList<string>? Users = null,
+    string? Session = null,
+    int? MaxUsersInFlight = null,
+    string StartedVia = "cli",
+    string? RequestedBy = null);

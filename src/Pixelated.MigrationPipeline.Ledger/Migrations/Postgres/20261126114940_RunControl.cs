@@ -1,0 +1,134 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Pixelated.MigrationPipeline.Ledger.Views;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class RunControl : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "assign_user_id",
+                table: "runs",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "max_users_in_flight",
+                table: "runs",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "requested_by",
+                table: "runs",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "session_filter",
+                table: "runs",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "started_via",
+                table: "runs",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "status_reason",
+                table: "runs",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "user_filter",
+                table: "runs",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    run_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    detail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    outcome = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_log_at",
+                table: "audit_log",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_log_run_id",
+                table: "audit_log",
+                column: "run_id");
+
+            migrationBuilder.Sql(LedgerViewsV1.Create);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql(LedgerViewsV1.Drop);
+
+            migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropColumn(
+                name: "assign_user_id",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "max_users_in_flight",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "requested_by",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "session_filter",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "started_via",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "status_reason",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "user_filter",
+                table: "runs");
+        }
+    }
+}

@@ -13,7 +13,10 @@ public static class CliApplication
             MigrateCommand.Create(output, error),
             ReportCommand.Create(output, error),
             InspectCommand.Create(output, error),
+            ValidateCommand.Create(output, error),
+            RunsCommand.Create(output, error),
         };
+        foreach (var command in RunControlCommands.Create(output, error)) root.Subcommands.Add(command);
         var config = new InvocationConfiguration { Output = output, Error = error };
         return root.Parse(args).InvokeAsync(config);
     }

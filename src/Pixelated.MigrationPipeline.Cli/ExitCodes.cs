@@ -6,6 +6,8 @@ public static class ExitCodes
     public const int Success = 0;
     /// <summary>The run could not run (bad arguments, unreachable services); the message says why.</summary>
     public const int CouldNotRun = 1;
+    /// <summary>The action does not apply to the run in its current state (e.g. pausing a finished run).</summary>
+    public const int Refused = 2;
     /// <summary>The run finished with failed items, failed users or validation mismatches.</summary>
     public const int FinishedWithErrors = 3;
 

@@ -22,6 +22,12 @@ public sealed class EmulatorOptions
     /// <summary>Batch API settings (<c>Emulator:Batch</c>).</summary>
     public EmulatorBatchOptions Batch { get; set; } = new();
 
+    /// <summary>
+    /// A file the data is loaded from at start and saved to at stop (users, threads, messages, episodes), so that a local
+    /// emulator outlives its process; empty keeps everything in memory only.
+    /// </summary>
+    public string? StateFile { get; set; }
+
     internal EmulatorOptions Copy() => new()
     {
         ApiKey = ApiKey,
@@ -29,6 +35,7 @@ public sealed class EmulatorOptions
         LatencyMs = LatencyMs,
         Faults = Faults?.Clone() ?? new EmulatorFaultOptions(),
         Batch = Batch?.Clone() ?? new EmulatorBatchOptions(),
+        StateFile = StateFile,
     };
 }
 

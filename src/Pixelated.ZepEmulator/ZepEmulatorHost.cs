@@ -86,6 +86,7 @@ public sealed class ZepEmulatorHost : IAsyncDisposable
         app.UseZepEmulator();
         try
         {
+            if (!string.IsNullOrEmpty(options.StateFile)) await app.Services.GetRequiredService<EmulatorStore>().LoadAsync(options.StateFile, ct);
             await app.StartAsync(ct);
         }
         catch
@@ -103,6 +104,7 @@ public sealed class ZepEmulatorHost : IAsyncDisposable
         try
         {
             await _app.StopAsync();
+            if (!string.IsNullOrEmpty(Options.StateFile)) await Store.SaveAsync(Options.StateFile);
         }
         finally
         {

@@ -1,36 +1,43 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Pixelated.MigrationPipeline.Cli.Hosting;
 using Pixelated.MigrationPipeline.Cli.Output;
 using Pixelated.MigrationPipeline.Components.Runs;
 
 namespace Pixelated.MigrationPipeline.Cli.Commands;
 
-/// <summary><c>migrate &lt;file-or-folder&gt;... [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>: runs a whole migration and prints its report.</summary>
+/// <summary>
+/// <c>migrate &lt;file-or-folder&gt;... [--user ID]... [--session ID] [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>:
+/// runs a whole migration (or one user's, or one conversation's), shows its progress on a terminal, and prints its report.
+/// </summary>
 public static class MigrateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var paths = new Argument<string[]>("paths") { Description = "mem0 export files or folders", Arity = ArgumentArity.OneOrMore };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse, convert and plan; write nothing to Zep" };
-        var json = new Option<bool>("--json") { Description = "Print the report as one JSON object" };
-        var bus = new Option<string>("--bus") { Description = "inmemory (one process) or rabbitmq (distributed)", DefaultValueFactory = _ => "inmemory" };
-        bus.AcceptOnlyFromAmong("inmemory", "rabbitmq");
-        var timeout = new Option<int>("--timeout") { Description = "Give up waiting after this many seconds (0 = wait until the run ends)", DefaultValueFactory = _ => 0 };
-        var verbose = new Option<bool>("--verbose") { Description = "Log progress to standard error" };
+        var json = CommonOptions.Json();
+        var bus = CommonOptions.Bus();
+        var timeout = CommonOptions.Timeout();
+        var verbose = CommonOptions.Verbose();
         var assignUser = new Option<string?>("--assign-user") { Description = "User id for records of formats that carry none (plugin Markdown, OpenMemory REST, OSS history)" };
+        var users = new Option<string[]>("--user") { Description = "Migrate only this user (repeatable); the others are skipped with the reason", AllowMultipleArgumentsPerToken = false };
+        var session = new Option<string?>("--session") { Description = "Migrate only this conversation (session id)" };
+        var cap = new Option<int?>("--max-users-in-flight") { Description = "Users of this run migrating at once (default Pipeline:MaxUsersInFlight)" };
 
-        var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report") { paths, dryRun, json, bus, timeout, verbose, assignUser };
-        command.SetAction((result, ct) => RunAsync(
-            new Request(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(json), result.GetValue(bus)!, result.GetValue(timeout), result.GetValue(verbose), result.GetValue(assignUser)),
-            output, error, ct));
+        var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report")
+            { paths, dryRun, json, bus, timeout, verbose, assignUser, users, session, cap };
+        command.SetAction((result, ct) =>
+        {
+            var request = new RunRequest(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(assignUser),
+                result.GetValue(users) is { Length: > 0 } u ? u : null, result.GetValue(session), result.GetValue(cap));
+            return RunAsync(request, result.GetValue(bus)!, result.GetValue(json), result.GetValue(timeout), result.GetValue(verbose), output, error, ct);
+        });
         return command;
     }
 
-    private sealed record Request(string[] Paths, bool DryRun, bool Json, string Bus, int TimeoutSeconds, bool Verbose, string? AssignUserId);
-
-    private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> RunAsync(RunRequest request, string bus, bool json, int timeoutSeconds, bool verbose, TextWriter output,
+        TextWriter error, CancellationToken ct)
     {
         var missing = request.Paths.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
         if (missing.Count > 0)
@@ -38,53 +45,20 @@ public static class MigrateCommand
             await error.WriteLineAsync($"error: not found: {string.Join(", ", missing)}");
             return ExitCodes.CouldNotRun;
         }
-
-        var configuration = CliConfiguration.Load();
-        var overrides = CliHost.ModeOverrides(request.Bus, configuration);
-        try
+        if (request.MaxUsersInFlight is < 1)
         {
-            await using var emulator = await EmbeddedZep.StartIfNeededAsync(configuration, overrides, ct);
-            using var host = CliHost.BuildPipeline(overrides, request.Verbose);
-            await host.StartAsync(ct);
-            try
-            {
-                var report = await RunToEndAsync(host.Services, request, error, ct);
-                if (report is null) return ExitCodes.CouldNotRun;
-                if (request.Json) ReportPrinter.PrintJson(report, output, full: false);
-                else ReportPrinter.PrintTable(report, output);
-                if (!report.IsFinished) return ExitCodes.CouldNotRun;
-                return ExitCodes.For(report);
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await error.WriteLineAsync($"error: the migration could not run: {CliErrors.Describe(e)}");
+            await error.WriteLineAsync("error: --max-users-in-flight must be at least 1");
             return ExitCodes.CouldNotRun;
         }
-    }
 
-    private static async Task<RunReport?> RunToEndAsync(IServiceProvider services, Request request, TextWriter error, CancellationToken ct)
-    {
-        Guid runId;
-        await using (var scope = services.CreateAsyncScope())
-            runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request.Paths, request.DryRun, ct, request.AssignUserId);
-
-        var deadline = request.TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(request.TimeoutSeconds) : DateTimeOffset.MaxValue;
-        while (true)
+        return await CliSession.WithPipelineAsync(bus, verbose, error, async (services, token) =>
         {
-            await using var scope = services.CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, ct);
-            if (report is null || report.IsFinished) return report;
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                await error.WriteLineAsync($"error: run {runId} did not finish within {request.TimeoutSeconds} s; it goes on where it is (see 'report --run {runId}')");
-                return report;
-            }
-            await Task.Delay(200, ct);
-        }
+            Guid runId;
+            await using (var scope = services.CreateAsyncScope())
+                runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request, token);
+            var report = await LiveProgress.ShowAsync(!json, observe =>
+                RunWatcher.WaitAsync(services, runId, RunWatcher.Deadline(timeoutSeconds), observe, token));
+            return await RunOutcome.ReportAsync(report, runId, json, output, error);
+        }, ct);
     }
 }

@@ -19,6 +19,9 @@ public static class CliHost
         {
             services.AddLedger(configuration);
             services.AddScoped<Components.Runs.RunReportQuery>();
+            services.AddScoped<Components.Runs.RunStatusRoller>();
+            services.AddScoped<Components.Runs.RunHalts>();
+            services.AddScoped<Components.Runs.AuditTrail>();
         });
 
     private static IHost Build(IReadOnlyDictionary<string, string?> overrides, bool verbose, Action<IServiceCollection, IConfiguration> register)

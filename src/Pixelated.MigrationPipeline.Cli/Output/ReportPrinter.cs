@@ -20,12 +20,23 @@ public static class ReportPrinter
             ["runId"] = report.RunId,
             ["status"] = StatusWord(report.Status),
             ["dryRun"] = report.DryRun,
-            ["users"] = new { total = report.Users.Total, verified = report.Users.Verified, failed = report.Users.Failed, skipped = report.Users.Skipped, mismatched = report.Users.Mismatched },
-            ["items"] = new { total = report.Items.Total, migrated = report.Items.Migrated, skipped = report.Items.Skipped, failed = report.Items.Failed },
+            ["statusReason"] = report.StatusReason,
+            ["users"] = new
+            {
+                total = report.Users.Total, verified = report.Users.Verified, failed = report.Users.Failed, skipped = report.Users.Skipped,
+                mismatched = report.Users.Mismatched, cancelled = report.Users.Cancelled, inProgress = report.Users.InProgress,
+            },
+            ["items"] = new { total = report.Items.Total, migrated = report.Items.Migrated, skipped = report.Items.Skipped, failed = report.Items.Failed, pending = report.Items.Pending },
             ["zepRequests"] = report.ZepRequests,
+            ["durationSeconds"] = report.Progress.ElapsedSeconds,
+            ["itemsPerSecond"] = report.Progress.ItemsPerSecond,
+            ["rerun"] = new { usersToRetry = report.Rerun.UsersToRetry, usersUnfinished = report.Rerun.UsersUnfinished, itemsToWrite = report.Rerun.ItemsToWrite, summary = report.Rerun.Summary },
         };
         if (full)
         {
+            summary["startedVia"] = report.StartedVia;
+            summary["requestedBy"] = report.RequestedBy;
+            summary["progress"] = report.Progress;
             summary["createdAt"] = report.CreatedAt;
             summary["finishedAt"] = report.FinishedAt;
             summary["userLines"] = report.UserLines;
@@ -38,11 +49,15 @@ public static class ReportPrinter
     public static void PrintTable(RunReport report, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
-        var duration = report.FinishedAt is { } finished ? $"{(finished - report.CreatedAt).TotalSeconds:0.0} s" : "running";
-        console.MarkupLine($"[bold]Run[/] {report.RunId}  [bold]status[/] {Markup.Escape(StatusWord(report.Status))}{(report.DryRun ? " (dry run)" : "")}  [bold]duration[/] {duration}  [bold]Zep requests[/] {report.ZepRequests}");
+        var duration = $"{report.Progress.ElapsedSeconds:0.0} s" + (report.IsFinished ? "" : " so far");
+        console.MarkupLine($"[bold]Run[/] {report.RunId}  [bold]status[/] {Markup.Escape(StatusWord(report.Status))}{(report.DryRun ? " (dry run)" : "")}" +
+                           $"{(report.StatusReason is { } why ? $" ({Markup.Escape(why)})" : "")}  [bold]duration[/] {duration}  " +
+                           $"[bold]throughput[/] {report.Progress.ItemsPerSecond:0.#} items/s  [bold]Zep requests[/] {report.ZepRequests}");
 
         var totals = new Table().AddColumns("", "total", "verified / migrated", "skipped", "failed");
         totals.AddRow("users", $"{report.Users.Total}", $"{report.Users.Verified}", $"{report.Users.Skipped}", $"{report.Users.Failed}");
+        if (report.Users.Cancelled > 0 || report.Users.InProgress > 0)
+            totals.AddRow("users cancelled / in progress", "", "", "", $"{report.Users.Cancelled} / {report.Users.InProgress}");
         totals.AddRow("items", $"{report.Items.Total}", $"{report.Items.Migrated}", $"{report.Items.Skipped}", $"{report.Items.Failed}");
         console.Write(totals);
 
@@ -63,5 +78,6 @@ public static class ReportPrinter
             foreach (var f in report.Findings) findings.AddRow(Markup.Escape(f.User), Markup.Escape(f.ItemKey), f.Kind, f.Field);
             console.Write(findings);
         }
+        console.MarkupLine($"[bold]A rerun would do:[/] {Markup.Escape(report.Rerun.Summary)}");
     }
 }

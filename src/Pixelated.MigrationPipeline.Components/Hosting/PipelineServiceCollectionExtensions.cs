@@ -50,6 +50,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<RunDispatcher>();
         services.AddScoped<RunProgress>();
         services.AddScoped<RunControlService>();
+        services.AddScoped<RunHalts>();
         services.AddScoped<AuditTrail>();
 
         services.AddMassTransit(x =>

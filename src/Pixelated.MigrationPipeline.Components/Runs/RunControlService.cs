@@ -10,23 +10,11 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Operators' control of a run (API and CLI): pause, resume, cancel, retry failed users, revalidate without writing.
 /// Every change goes through the ledger first, then the bus; the workers read the run's status before each user.
 /// </summary>
-public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunDispatcher dispatcher, RunStatusRoller roller)
+public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunDispatcher dispatcher, RunStatusRoller roller, RunHalts halts)
 {
-    private static readonly RunStatus[] Finished =
-        [RunStatus.Completed, RunStatus.CompletedWithErrors, RunStatus.Failed, RunStatus.Cancelled, RunStatus.DryRunCompleted];
 
     /// <summary>Stop dispatching new users; users in flight finish.</summary>
-    public async Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct)
-    {
-        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
-        if (run is null) return ControlResult.NotFound(runId);
-        if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
-            return ControlResult.Conflict($"run {runId} is {run.Status}; only a running run can be paused");
-        run.Status = RunStatus.Paused;
-        run.StatusReason = reason;
-        await db.SaveChangesAsync(ct);
-        return ControlResult.Done("paused: no new users are dispatched; users in flight finish");
-    }
+    public Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct) => halts.PauseAsync(runId, reason, ct);
 
     /// <summary>
     /// Continue a paused run, or pick up a run whose processes were interrupted (messages lost with an in-process bus):
@@ -37,7 +25,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
     {
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
-        if (Finished.Contains(run.Status))
+        if (RunHalts.Finished.Contains(run.Status))
             return ControlResult.Conflict($"run {runId} is {run.Status}; nothing to resume (retry sends failed users again)");
 
         if (run.IngestedAt is null)
@@ -65,21 +53,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
     }
 
     /// <summary>Users not yet dispatched become <c>Cancelled</c> (reason kept); users in flight finish; the run ends <c>Cancelled</c>.</summary>
-    public async Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct)
-    {
-        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
-        if (run is null) return ControlResult.NotFound(runId);
-        if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");
-        run.Status = RunStatus.Cancelled;
-        run.StatusReason = reason ?? "cancelled by an operator";
-        await db.SaveChangesAsync(ct);
-        var cancelled = await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)
-                .SetProperty(u => u.Error, "run cancelled before this user was migrated")
-                .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
-        await roller.RollUpAsync(runId, ct);
-        return ControlResult.Done($"cancelled: {cancelled} waiting user(s) will not be migrated; users in flight finish", cancelled);
-    }
+    public Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct) => halts.CancelAsync(runId, reason, ct);
 
     /// <summary>Send failed and mismatched users again: their failed items are retried, their findings re-checked.</summary>
     public async Task<ControlResult> RetryAsync(Guid runId, CancellationToken ct)

@@ -85,6 +85,23 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         return users.Select(u => new UserLine(u.UserKey, u.Status.ToString(), counts.GetValueOrDefault(u.UserKey), u.Error)).ToList();
     }
 
+    /// <summary>How many of a run's users (or the one user) were updated after <paramref name="since"/> (e.g. validated again).</summary>
+    public async Task<int> CountUsersUpdatedSinceAsync(Guid runId, string? userKey, DateTimeOffset since, CancellationToken ct)
+    {
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && (userKey == null || u.UserKey == userKey))
+            .Select(u => u.UpdatedAt).ToListAsync(ct); // SQLite cannot compare DateTimeOffset in SQL
+        return users.Count(at => at > since);
+    }
+
+    /// <summary>The latest run in which the user was migrated (for <c>validate --user</c>); null when none.</summary>
+    public async Task<Guid?> LatestRunOfUserAsync(string userKey, CancellationToken ct)
+    {
+        UserStatus[] migrated = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Migrated];
+        var runIds = await db.RunUsers.AsNoTracking().Where(u => u.UserKey == userKey && migrated.Contains(u.Status)).Select(u => u.RunId).ToListAsync(ct);
+        var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id) && !r.DryRun).Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
+        return runs.OrderByDescending(r => r.CreatedAt).Select(r => (Guid?)r.Id).FirstOrDefault();
+    }
+
     private RunProgressFigures ProgressOf(MigrationRun run, ItemTotals items, UserTotals users)
     {
         var end = run.FinishedAt ?? (clock ?? TimeProvider.System).GetUtcNow();

@@ -32,7 +32,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
         var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !Final.Contains(u.Status), ct);
         if (open) return run.Status;
 
-        var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned, ct)
+        var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned && u.Status != UserStatus.Skipped, ct)
                     && !await db.StagedItems.AnyAsync(i => i.RunId == runId && i.Status == ItemStatus.Failed, ct);
         var status = run.DryRun
             ? RunStatus.DryRunCompleted

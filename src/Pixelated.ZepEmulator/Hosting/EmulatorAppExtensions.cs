@@ -30,6 +30,7 @@ public static class EmulatorAppExtensions
             o.LatencyMs = copy.LatencyMs;
             o.Faults = copy.Faults;
             o.Batch = copy.Batch;
+            o.StateFile = copy.StateFile;
         });
         AddServices(builder.Services, clock);
         return builder;

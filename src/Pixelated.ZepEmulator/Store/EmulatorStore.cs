@@ -21,7 +21,7 @@ public sealed partial class EmulatorStore
     private long _nextSequence;
 
     /// <summary>The project every stored object belongs to (one API key = one project).</summary>
-    public string ProjectUuid { get; } = Guid.NewGuid().ToString();
+    public string ProjectUuid { get; private set; } = Guid.NewGuid().ToString();
 
     // ---- read helpers (snapshots) ----
 

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>Pause and cancel: changes to the ledger alone (the workers read the run's status before each user), so they need no bus.</summary>
+public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
+{
+    public static readonly RunStatus[] Finished =
+        [RunStatus.Completed, RunStatus.CompletedWithErrors, RunStatus.Failed, RunStatus.Cancelled, RunStatus.DryRunCompleted];
+
+    /// <summary>Stop dispatching new users; users in flight finish.</summary>
+    public async Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
+            return ControlResult.Conflict($"run {runId} is {run.Status}; only a running run can be paused");
+        run.Status = RunStatus.Paused;
+        run.StatusReason = reason;
+        await db.SaveChangesAsync(ct);
+        return ControlResult.Done("paused: no new users are dispatched; users in flight finish");
+    }
+
+    /// <summary>Users not yet dispatched become <c>Cancelled</c> (reason kept); users in flight finish; the run ends <c>Cancelled</c>.</summary>
+    public async Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct)
+    {
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return ControlResult.NotFound(runId);
+        if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");
+        run.Status = RunStatus.Cancelled;
+        run.StatusReason = reason ?? "cancelled by an operator";
+        await db.SaveChangesAsync(ct);
+        var cancelled = await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)
+                .SetProperty(u => u.Error, "run cancelled before this user was migrated")
+                .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await roller.RollUpAsync(runId, ct);
+        return ControlResult.Done($"cancelled: {cancelled} waiting user(s) will not be migrated; users in flight finish", cancelled);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace Pixelated.ZepEmulator;
+
+/// <summary>
+/// Saving and loading the stored data (users, threads, messages, episodes; not batches, counters or faults), so that a
+/// local emulator can outlive one process: the CLI's embedded mode keeps its Zep beside its SQLite ledger.
+/// </summary>
+public sealed partial class EmulatorStore
+{
+    private sealed record Snapshot(
+        string ProjectUuid,
+        long NextUserId,
+        long NextSequence,
+        List<StoredUser> Users,
+        List<StoredThread> Threads,
+        Dictionary<string, List<StoredMessage>> Messages,
+        List<StoredEpisode> Episodes);
+
+    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
+
+    public async Task SaveAsync(string path, CancellationToken ct = default)
+    {
+        Snapshot snapshot;
+        lock (_gate)
+        {
+            snapshot = new Snapshot(ProjectUuid, _nextUserId, _nextSequence, [.. _users.Values], [.. _threads.Values],
+                _messagesByThread.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
+                [.. _episodesByUuid.Values.OrderBy(e => e.Sequence)]);
+        }
+        var temporary = path + ".tmp";
+        await using (var file = File.Create(temporary))
+            await JsonSerializer.SerializeAsync(file, snapshot, SnapshotJson, ct);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Replaces the data with the file's; a missing file leaves the store empty.</summary>
+    public async Task LoadAsync(string path, CancellationToken ct = default)
+    {
+        if (!File.Exists(path)) return;
+        Snapshot snapshot;
+        await using (var file = File.OpenRead(path))
+            snapshot = await JsonSerializer.DeserializeAsync<Snapshot>(file, SnapshotJson, ct)
+                       ?? throw new InvalidDataException($"{path}: not an emulator state file");
+        lock (_gate)
+        {
+            ProjectUuid = snapshot.ProjectUuid;
+            _nextUserId = snapshot.NextUserId;
+            _nextSequence = snapshot.NextSequence;
+            _users.Clear();
+            foreach (var user in snapshot.Users) _users[user.UserId] = user;
+            _threads.Clear();
+            foreach (var thread in snapshot.Threads) _threads[thread.ThreadId] = thread;
+            _messagesByThread.Clear();
+            foreach (var (threadId, messages) in snapshot.Messages) _messagesByThread[threadId] = messages;
+            _episodesByUser.Clear();
+            _episodesByGraph.Clear();
+            _episodesByUuid.Clear();
+            foreach (var episode in snapshot.Episodes)
+            {
+                var list = episode.UserId is { } userId ? GetOrAdd(_episodesByUser, userId) : GetOrAdd(_episodesByGraph, episode.GraphId ?? string.Empty);
+                list.Add(episode);
+                _episodesByUuid[episode.Uuid] = episode;
+            }
+        }
+    }
+}

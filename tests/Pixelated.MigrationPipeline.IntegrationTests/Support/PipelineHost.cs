@@ -58,6 +58,41 @@ public sealed class PipelineHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a run without waiting for it.</summary>
+    public async Task<Guid> StartRunAsync(RunRequest request)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request, CancellationToken.None);
+    }
+
+    /// <summary>Calls the operators' control service, as the API and the CLI do.</summary>
+    public async Task<ControlResult> ControlAsync(Func<RunControlService, Task<ControlResult>> action)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<RunControlService>());
+    }
+
+    public async Task<RunReport> ReportAsync(Guid runId)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None)
+               ?? throw new InvalidOperationException($"run {runId} is not in the ledger");
+    }
+
+    /// <summary>Polls the run's report until <paramref name="condition"/> holds.</summary>
+    public async Task<RunReport> WaitForAsync(Guid runId, Func<RunReport, bool> condition, TimeSpan timeout, string what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var report = await ReportAsync(runId);
+            if (condition(report)) return report;
+            if (cts.IsCancellationRequested)
+                throw new TimeoutException($"run {runId}: {what} did not happen within {timeout}; status {report.Status}, users {report.Users}");
+            await Task.Delay(100);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

@@ -15,6 +15,25 @@ public sealed class CliProcess : IDisposable
 
     public async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
+        using var process = Start(environment, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pixelated-migrate {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the executable without waiting (to kill it mid-run); standard output and error are redirected.</summary>
+    public Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = WorkingDirectory,
@@ -31,20 +50,7 @@ public sealed class CliProcess : IDisposable
             else start.Environment[k] = v;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"pixelated-migrate {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return new Result(process.ExitCode, await output, await error);
+        return Process.Start(start)!;
     }
 
     public void Dispose()

@@ -50,4 +50,27 @@ public class PlanComparerTests
         Assert.Contains(new PlanComparer.Finding("message:h:0", FindingKind.Differs, "created_at"), findings);
         Assert.Equal(5, findings.Count);
     }
+
+    private static HashSet<string> KnownKeys() =>
+        Plan.Episodes.Select(e => e.Key).Concat(Plan.Threads.SelectMany(t => t.Batches).SelectMany(b => b.Messages).Select(m => m.Key)).ToHashSet();
+
+    [Fact]
+    public void Messages_in_our_threads_that_the_migration_did_not_write_and_unknown_keyed_episodes_are_extras()
+    {
+        var episodes = Plan.Episodes.Select(e => Echo(e)).ToList();
+        var stranger = Echo(Plan.Episodes[0]);
+        stranger.Metadata!["pxm_key"] = "not-ours";
+        episodes.Add(stranger);
+        episodes.Add(new ZepEpisode("from-a-thread", "zep's own episode", "2026-01-01T00:00:00Z", "message", null)); // left alone
+        var messages = EchoMessages();
+        var thread = messages.Keys.Single();
+        messages[thread] = [.. messages[thread], new ZepMessage("added by someone", "user", Uuid: "m-extra")];
+
+        var findings = PlanComparer.Compare(Plan, All, episodes, messages, KnownKeys());
+
+        Assert.Equal(
+            [new PlanComparer.Finding($"zep:episode:{stranger.Uuid}", FindingKind.Extra, "item"), new PlanComparer.Finding("zep:message:m-extra", FindingKind.Extra, "item")],
+            findings);
+        Assert.Empty(PlanComparer.Compare(Plan, All, Plan.Episodes.Select(e => Echo(e)).ToList(), EchoMessages(), KnownKeys()));
+    }
 }

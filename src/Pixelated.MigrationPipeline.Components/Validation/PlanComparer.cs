@@ -5,7 +5,11 @@ using Pixelated.MigrationPipeline.Zep.Api;
 
 namespace Pixelated.MigrationPipeline.Components.Validation;
 
-/// <summary>Compares what a user's plan says Zep must hold with what Zep holds, by idempotency key. Findings carry keys and field names only.</summary>
+/// <summary>
+/// Compares what a user's plan says Zep must hold with what Zep holds, by idempotency key: missing, duplicated, content /
+/// role / created_at differs, and (given the keys the migration knows) unexpected extras. Findings carry keys, Zep uuids and
+/// field names only.
+/// </summary>
 public static class PlanComparer
 {
     public sealed record Finding(string ItemKey, FindingKind Kind, string Field);
@@ -14,7 +18,8 @@ public static class PlanComparer
         UserPlan plan,
         IReadOnlySet<string> itemsToCheck,
         IReadOnlyList<ZepEpisode> episodes,
-        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages)
+        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages,
+        IReadOnlySet<string>? knownKeys = null)
     {
         var findings = new List<Finding>();
 
@@ -49,7 +54,31 @@ public static class PlanComparer
                     findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "created_at"));
             }
         }
+        if (knownKeys is not null) findings.AddRange(Extras(knownKeys, episodes, threadMessages));
         return findings.Distinct().ToList();
+    }
+
+    /// <summary>
+    /// In the migration's own threads, every message it did not write (no key, or a key no item of the user has); on the
+    /// graph, episodes carrying a key it does not know. Episodes without a key are Zep's own (e.g. from thread messages) or
+    /// another writer's, and are left alone.
+    /// </summary>
+    private static IEnumerable<Finding> Extras(IReadOnlySet<string> knownKeys, IReadOnlyList<ZepEpisode> episodes,
+        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages)
+    {
+        foreach (var episode in episodes)
+        {
+            if (ZepReadBack.KeyOf(episode.Metadata) is { } key && !knownKeys.Contains(key))
+                yield return new Finding($"zep:episode:{episode.Uuid}", FindingKind.Extra, "item");
+        }
+        foreach (var (threadId, messages) in threadMessages)
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (ZepReadBack.KeyOf(messages[i].Metadata) is { } key && knownKeys.Contains(key)) continue;
+                yield return new Finding($"zep:message:{messages[i].Uuid ?? $"{threadId}#{i}"}", FindingKind.Extra, "item");
+            }
+        }
     }
 
     private static Finding? CountFinding(string itemKey, int count) => count switch

@@ -23,6 +23,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated)
             .ToListAsync(ct);
         var plan = UserPlanner.Plan(userKey, items);
+        var knownKeys = await KnownKeysAsync(runId, userKey, ct);
 
         var findings = new List<PlanComparer.Finding>();
         var userMissing = await zep.GetUserAsync(userKey, ct) is null;
@@ -33,7 +34,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
             var episodes = plan.Episodes.Count > 0 ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
             var messages = new Dictionary<string, IReadOnlyList<ZepMessage>>(StringComparer.Ordinal);
             foreach (var thread in plan.Threads) messages[thread.ThreadId] = await zep.GetAllMessagesAsync(thread.ThreadId, ct);
-            findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages));
+            findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));
         }
 
         var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();
@@ -53,5 +54,18 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         user.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         return user.Status;
+    }
+
+    /// <summary>The keys of every message and episode the migration may have written for the user (migrated or failed items).</summary>
+    private async Task<IReadOnlySet<string>> KnownKeysAsync(Guid runId, string userKey, CancellationToken ct)
+    {
+        var written = await db.StagedItems.AsNoTracking()
+            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
+                        && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
+            .ToListAsync(ct);
+        var plan = UserPlanner.Plan(userKey, written);
+        return plan.Episodes.Select(e => e.Key)
+            .Concat(plan.Threads.SelectMany(t => t.Batches).SelectMany(b => b.Messages).Select(m => m.Key))
+            .ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -17,11 +17,13 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
 
     private static readonly string[] InFlight = ["Queued", "Migrating", "Migrated"];
 
+    private string _ledger = "";
+
     private async Task<(ZepEmulatorHost Zep, PipelineHost Pipeline, string[] Files)> StartAsync(string database, int users)
     {
         var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 25 });
-        var ledger = await infrastructure.CreateDatabaseAsync(database);
-        var pipeline = await PipelineHost.StartAsync(zep, PipelineHost.Distributed(infrastructure.RabbitMqUri, ledger, "sequential"));
+        _ledger = await infrastructure.CreateDatabaseAsync(database);
+        var pipeline = await PipelineHost.StartAsync(zep, PipelineHost.Distributed(infrastructure.RabbitMqUri, _ledger, "sequential"));
         return (zep, pipeline, SyntheticClinicExport.Write(_folder, users, memoriesPerUser: 4, messagesPerUser: 6));
     }
 
@@ -90,6 +92,21 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
             Assert.Contains("cancelled", user.Error);
         }
         Assert.Contains("cancelled", done.Rerun.Summary);
+
+        // The public read model says the same as the report.
+        await using var connection = new Npgsql.NpgsqlConnection(_ledger);
+        await connection.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand(
+            "SELECT status, status_reason, users_total, users_verified, users_cancelled, items_total, items_migrated, items_pending FROM v_migration_runs WHERE run_id = @id",
+            connection);
+        query.Parameters.AddWithValue("id", runId);
+        await using (var row = await query.ExecuteReaderAsync())
+        {
+            Assert.True(await row.ReadAsync());
+            Assert.Equal(("Cancelled", "wrong export", 6L, (long)done.Users.Verified, (long)done.Users.Cancelled),
+                (row.GetString(0), row.GetString(1), row.GetInt64(2), row.GetInt64(3), row.GetInt64(4)));
+            Assert.Equal(((long)done.Items.Total, (long)done.Items.Migrated, (long)done.Items.Pending), (row.GetInt64(5), row.GetInt64(6), row.GetInt64(7)));
+        }
         Assert.Equal(ControlOutcome.Conflict, (await pipeline.ControlAsync(c => c.CancelAsync(runId, null, default))).Outcome);
         Assert.Equal(ControlOutcome.Conflict, (await pipeline.ControlAsync(c => c.ResumeAsync(runId, default))).Outcome);
         Assert.Equal(ControlOutcome.NotFound, (await pipeline.ControlAsync(c => c.PauseAsync(Guid.NewGuid(), null, default))).Outcome);

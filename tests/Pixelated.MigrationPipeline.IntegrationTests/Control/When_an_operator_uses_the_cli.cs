@@ -87,9 +87,23 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
         Assert.Equal(2, pause.ExitCode);
         Assert.Contains("only a running run can be paused", pause.Error);
 
-        var audit = ReadAudit(Path.Combine(cli.WorkingDirectory, "pixelated-migration.db"));
+        var database = Path.Combine(cli.WorkingDirectory, "pixelated-migration.db");
+        var audit = ReadAudit(database);
         Assert.Contains(("cli", "migration.revalidate", runId, 0L), audit);
         Assert.Contains(("cli", "migration.pause", runId, 2L), audit);
+        Assert.Equal([("patient-0000", "Verified", 0L), ("patient-0001", "Mismatched", 1L)], ReadUsersView(database));
+    }
+
+    private static List<(string User, string Status, long Findings)> ReadUsersView(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT user_key, status, findings FROM v_migration_users ORDER BY user_key";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string, long)>();
+        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return rows;
     }
 
     private static async Task<JsonElement> ReportAsync(CliProcess cli, ZepEmulatorHost zep, string runId)

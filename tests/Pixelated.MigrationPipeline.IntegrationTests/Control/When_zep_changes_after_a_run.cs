@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Pixelated.MigrationPipeline.IntegrationTests.Control;
 
 /// <summary>
-/// Someone edits and deletes what the migration wrote (the emulator's copy is changed behind the API): revalidate finds it
+/// Someone edits, deletes and adds to what the migration wrote (the emulator's copy is changed behind the API): revalidate finds it
 /// without writing, the report shows keys and fields only, and retry writes back exactly what is missing. A dry run writes
 /// nothing and changes nothing for the real run after it.
 /// </summary>
@@ -31,12 +31,14 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
         const string tampered = "EDITED-BEHIND-THE-API";
         Assert.True(zep.Store.EditMessage(edited.Uuid, m => m with { Content = tampered }));
         Assert.True(zep.Store.RemoveMessage(deleted.Uuid));
+        var intruder = FirstMessageOf(zep.Store, "patient-0002") with { Uuid = Guid.NewGuid().ToString(), Content = "written by someone else", Metadata = null };
+        Assert.True(zep.Store.TryAddMessages(intruder.ThreadId, [intruder]));
         var messagesBefore = zep.Store.GetStats().Messages;
         var writesBefore = WritesOf(zep.Store);
 
         var revalidate = await pipeline.ControlAsync(c => c.RevalidateAsync(first.RunId, null, default));
         Assert.Equal(3, revalidate.Users);
-        var checkedAgain = await pipeline.WaitForAsync(first.RunId, r => r.Users.Mismatched == 2, TimeSpan.FromMinutes(1), "two mismatched users");
+        var checkedAgain = await pipeline.WaitForAsync(first.RunId, r => r.Users.Mismatched == 3, TimeSpan.FromMinutes(1), "three mismatched users");
 
         output.WriteLine(string.Join("\n", checkedAgain.Findings));
         Assert.Equal("CompletedWithErrors", checkedAgain.Status);
@@ -45,19 +47,22 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
         Assert.Equal(("Differs", "content"), (editFinding.Kind, editFinding.Field));
         var deleteFinding = Assert.Single(checkedAgain.Findings, f => f.User == "patient-0001");
         Assert.Equal(("Missing", "item"), (deleteFinding.Kind, deleteFinding.Field));
+        var extraFinding = Assert.Single(checkedAgain.Findings, f => f.User == "patient-0002");
+        Assert.Equal(("Extra", "item", $"zep:message:{intruder.Uuid}"), (extraFinding.Kind, extraFinding.Field, extraFinding.ItemKey));
         Assert.DoesNotContain(checkedAgain.Findings, f => $"{f.ItemKey}{f.Field}{f.Kind}".Contains(tampered, StringComparison.Ordinal));
-        Assert.Equal(2, checkedAgain.Rerun.UsersToRetry);
-        Assert.Equal("Verified", checkedAgain.UserLines.Single(u => u.User == "patient-0002").Status);
+        Assert.Equal(3, checkedAgain.Rerun.UsersToRetry);
 
         var retry = await pipeline.ControlAsync(c => c.RetryAsync(first.RunId, default));
-        Assert.Equal(2, retry.Users);
+        Assert.Equal(3, retry.Users);
         var retried = await pipeline.WaitForAsync(first.RunId, r => r.IsFinished, TimeSpan.FromMinutes(1), "the retry finishing");
 
         Assert.Equal(messagesBefore + 1, zep.Store.GetStats().Messages); // exactly the deleted message, once
         Assert.Equal(deleted.Content, zep.Store.GetMessages(deleted.ThreadId).Single(m => KeyOf(m) == KeyOf(deleted)).Content);
         Assert.Equal("Verified", retried.UserLines.Single(u => u.User == "patient-0001").Status);
-        // The edited message is still there under its key, so nothing is re-sent over it: the difference stays reported.
+        // The edited message is still there under its key, so nothing is re-sent over it: the difference stays reported,
+        // as does the message someone else added (the migration never deletes from Zep).
         Assert.Equal("Mismatched", retried.UserLines.Single(u => u.User == "patient-0000").Status);
+        Assert.Equal("Mismatched", retried.UserLines.Single(u => u.User == "patient-0002").Status);
         Assert.Equal("CompletedWithErrors", retried.Status);
     }
 

@@ -50,8 +50,24 @@ public sealed class ZepOptions
     [Range(1, 50_000)]
     public int MaxItemsPerBatch { get; set; } = 50_000;
 
-    /// <summary>Identifies this Zep in the ledger: what was confirmed written to one Zep says nothing about another.</summary>
-    public string Target => NormalisedBaseUrl.AbsoluteUri.ToLowerInvariant();
+    /// <summary>
+    /// Names the Zep this deployment writes to when the base URL does not (the CLI's local emulator listens on a new port
+    /// each time but keeps its data in one state file); empty: the base URL names it.
+    /// </summary>
+    [MaxLength(200)]
+    public string? Account { get; set; }
+
+    /// <summary>
+    /// Identifies the Zep project in the ledger (write units, rate budget): what was confirmed written to one project says
+    /// nothing about another, even on the same URL. The base URL (or <see cref="Account"/>) plus a short SHA-256 fingerprint
+    /// of the API key (never the key).
+    /// </summary>
+    public string Target =>
+        $"{(string.IsNullOrEmpty(Account) ? NormalisedBaseUrl.AbsoluteUri.ToLowerInvariant() : Account)}#{KeyFingerprint}";
+
+    private string KeyFingerprint => string.IsNullOrEmpty(ApiKey)
+        ? "no-key"
+        : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ApiKey)))[..12];
 
     /// <summary>The API root with a trailing slash, so relative paths resolve under <c>/api/v2/</c>.</summary>
     public Uri NormalisedBaseUrl => BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");

@@ -14,7 +14,12 @@ public static class EmbeddedZep
         var options = configuration.GetSection("Emulator").Get<EmulatorOptions>() ?? new EmulatorOptions();
         var host = await ZepEmulatorHost.StartAsync(options, ct);
         overrides["Zep:BaseUrl"] = host.ApiBaseUrl.AbsoluteUri;
+        // The emulator's port changes every time; its data lives in the state file, so that file names this Zep in the ledger.
+        if (!string.IsNullOrEmpty(options.StateFile)) overrides["Zep:Account"] = "local-emulator:" + PathFingerprint(options.StateFile);
         overrides[ZepOptions.ApiKeyVariable] = options.ApiKey;
         return host;
     }
+
+    private static string PathFingerprint(string path) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..16];
 }

@@ -117,11 +117,29 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Running_the_embedded_migration_twice_in_one_folder_verifies_both_times()
+    public async Task Running_the_embedded_migration_twice_in_one_folder_verifies_both_times_and_writes_once()
     {
-        // Each embedded run starts a fresh emulator: what the ledger confirmed for the previous one must not be taken as present.
+        // The local emulator keeps its data in the folder's state file, beside the ledger: the second run finds everything
+        // confirmed and present, writes nothing, and validation sees no duplicate.
         var first = await _cli.RunAsync(NoZepKey, ["migrate", .. Paths, "--json"]);
         var second = await _cli.RunAsync(NoZepKey, ["migrate", .. Paths, "--json"]);
+
+        output.WriteLine(second.Output + second.Error);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("completed", second.Json.GetProperty("status").GetString());
+        Assert.True(File.Exists(Path.Combine(_cli.WorkingDirectory, "pixelated-zep-emulator.json")));
+        Assert.True(second.Json.GetProperty("zepRequests").GetInt64() < first.Json.GetProperty("zepRequests").GetInt64() / 2,
+            "the second run only reads Zep back");
+    }
+
+    [Fact]
+    public async Task Without_a_state_file_each_embedded_run_starts_an_empty_emulator_and_still_verifies()
+    {
+        // What the ledger confirmed for a previous, vanished emulator must not be taken as present in a new one.
+        var memoryOnly = new Dictionary<string, string?>(NoZepKey) { ["Emulator__StateFile"] = "" };
+        var first = await _cli.RunAsync(memoryOnly, ["migrate", .. Paths, "--json"]);
+        var second = await _cli.RunAsync(memoryOnly, ["migrate", .. Paths, "--json"]);
 
         output.WriteLine(second.Output + second.Error);
         Assert.Equal(0, first.ExitCode);

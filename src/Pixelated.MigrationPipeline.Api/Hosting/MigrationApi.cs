@@ -5,7 +5,9 @@ namespace Pixelated.MigrationPipeline.Api.Hosting;
 /// <summary>Builds the API host: appsettings.json beside the executable, environment, command line, then the caller's overrides.</summary>
 public static class MigrationApi
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    /// <param name="configure">Last changes to the builder (tests: extra logging providers).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null,
+        Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -16,6 +18,7 @@ public static class MigrationApi
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         await EmbeddedZep.StartIfNeededAsync(builder, ct);
         builder.Services.AddMigrationApi(builder.Configuration);
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();

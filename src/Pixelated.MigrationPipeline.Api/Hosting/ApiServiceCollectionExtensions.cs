@@ -48,7 +48,7 @@ public static class ApiServiceCollectionExtensions
             .AddDbContextCheck<LedgerDbContext>("ledger", tags: [HealthEndpoints.ReadyTag],
                 customTestQuery: async (db, ct) => { await db.Runs.AnyAsync(ct); return true; })
             .AddCheck<ZepHealthCheck>("zep", tags: [HealthEndpoints.ReadyTag]);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
         return services;
     }
 }

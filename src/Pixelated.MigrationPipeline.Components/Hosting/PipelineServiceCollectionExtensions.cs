@@ -18,8 +18,9 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// Everything a pipeline host needs: options, ledger, Zep client, services, and MassTransit with the three consumers
     /// on the transport chosen by <c>Pipeline:Bus</c> (in-memory, or RabbitMQ at <c>ConnectionStrings:RabbitMq</c>).
+    /// With <paramref name="consumers"/> false the host only publishes (an API in front of RabbitMQ workers).
     /// </summary>
-    public static IServiceCollection AddMigrationPipeline(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMigrationPipeline(this IServiceCollection services, IConfiguration configuration, bool consumers = true)
     {
         services.AddOptions<PipelineOptions>()
             .Bind(configuration.GetSection(PipelineOptions.Section))
@@ -56,10 +57,13 @@ public static class PipelineServiceCollectionExtensions
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
-            x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
-            x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
-                .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
-            x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>();
+            if (consumers)
+            {
+                x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
+                x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
+                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
+                x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>();
+            }
 
             if (pipeline.UsesRabbitMq)
             {

@@ -1,0 +1,31 @@
+using Pixelated.MigrationPipeline.Api.Endpoints;
+
+namespace Pixelated.MigrationPipeline.Api.Hosting;
+
+/// <summary>Builds the API host: appsettings.json beside the executable, environment, command line, then the caller's overrides.</summary>
+public static class MigrationApi
+{
+    /// <param name="configure">Last changes to the builder (tests: extra logging providers).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, IDictionary<string, string?>? overrides = null,
+        Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(MigrationApi).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        await EmbeddedZep.StartIfNeededAsync(builder, ct);
+        builder.Services.AddMigrationApi(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapMigrationApi();
+        return app;
+    }
+}

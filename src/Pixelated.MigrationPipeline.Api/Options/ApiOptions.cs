@@ -1,0 +1,36 @@
+namespace Pixelated.MigrationPipeline.Api.Options;
+
+/// <summary>Bound from <c>Api:</c>. Keys belong in the environment (<c>Api__Keys__0__Key</c>) or a secret store, never in a file.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Who may call the API: each key has a name (recorded in the audit trail), the secret and a role.</summary>
+    public List<ApiKeyOptions> Keys { get; set; } = [];
+
+    public UploadOptions Uploads { get; set; } = new();
+}
+
+public sealed class ApiKeyOptions
+{
+    /// <summary>Shown in the audit trail and in runs' <c>requestedBy</c>; never the key itself.</summary>
+    public string Name { get; set; } = "";
+
+    public string Key { get; set; } = "";
+
+    /// <summary><c>operator</c> (everything) or <c>viewer</c> (reads only).</summary>
+    public string Role { get; set; } = "";
+}
+
+/// <summary>Limits of <c>POST /api/v1/migrations</c> with a multipart upload; beyond them the API answers 413.</summary>
+public sealed class UploadOptions
+{
+    /// <summary>Largest single export file.</summary>
+    public long MaxFileBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Largest request (all files and fields together).</summary>
+    public long MaxRequestBytes { get; set; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>Most files in one upload.</summary>
+    public int MaxFiles { get; set; } = 100;
+}

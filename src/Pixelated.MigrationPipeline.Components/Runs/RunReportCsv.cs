@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>
+/// A run report as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma, a quote or a
+/// line break, quotes doubled): one row per user, one per failed or skipped item, one per validation finding.
+/// Keys, statuses and reasons only, never content (the report holds none).
+/// </summary>
+public static class RunReportCsv
+{
+    public const string ContentType = "text/csv";
+
+    public static readonly string[] Header = ["record", "user", "status", "items", "item_key", "file", "record_index", "kind", "field", "reason"];
+
+    public static async Task WriteAsync(RunReport report, TextWriter writer, CancellationToken ct = default)
+    {
+        await WriteRowAsync(writer, Header);
+        foreach (var u in report.UserLines)
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteRowAsync(writer, ["user", u.User, u.Status, u.Items.ToString(CultureInfo.InvariantCulture), "", "", "", "", "", u.Error]);
+        }
+        foreach (var p in report.Problems)
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteRowAsync(writer, ["item", p.User, p.Status, "", p.ItemKey, p.File, p.Record.ToString(CultureInfo.InvariantCulture), "", "", p.Reason]);
+        }
+        foreach (var f in report.Findings)
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteRowAsync(writer, ["finding", f.User, "", "", f.ItemKey, "", "", f.Kind, f.Field, ""]);
+        }
+        await writer.FlushAsync(ct);
+    }
+
+    public static string Write(RunReport report)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        WriteAsync(report, writer).GetAwaiter().GetResult();
+        return writer.ToString();
+    }
+
+    /// <summary>One field as RFC 4180 wants it.</summary>
+    public static string Quote(string? field)
+    {
+        if (string.IsNullOrEmpty(field)) return "";
+        if (field.AsSpan().IndexOfAny(",\"\r\n") < 0) return field;
+        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private static Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields)
+    {
+        var line = new StringBuilder();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (i > 0) line.Append(',');
+            line.Append(Quote(fields[i]));
+        }
+        line.Append("\r\n");
+        return writer.WriteAsync(line.ToString());
+    }
+}

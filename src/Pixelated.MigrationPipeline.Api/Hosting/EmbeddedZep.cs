@@ -1,43 +1,31 @@
 using Pixelated.MigrationPipeline.Components;
-using Pixelated.MigrationPipeline.Zep;
-using Pixelated.ZepEmulator;
 
 namespace Pixelated.MigrationPipeline.Api.Hosting;
 
 /// <summary>
-/// The local ZepEmulator of the embedded mode (in-memory bus), started when <c>ZEP_API_KEY</c> is not set, as the CLI
-/// does; stopped with the host. With RabbitMQ the workers write to Zep, so the API never starts one.
+/// The embedded mode (in-memory bus) starts the local ZepEmulator when <c>ZEP_API_KEY</c> is not set, as the CLI does;
+/// it stops with the host. With RabbitMQ the workers write to Zep, so the API never starts one.
 /// </summary>
-public sealed class EmbeddedZep(ZepEmulatorHost emulator) : IAsyncDisposable
+public static class EmbeddedZep
 {
-    public Uri ApiBaseUrl => emulator.ApiBaseUrl;
-
     public static async Task StartIfNeededAsync(WebApplicationBuilder builder, CancellationToken ct)
     {
-        var configuration = builder.Configuration;
-        var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
-        if (pipeline.UsesRabbitMq || !string.IsNullOrEmpty(configuration[ZepOptions.ApiKeyVariable])) return;
-
-        var options = configuration.GetSection("Emulator").Get<EmulatorOptions>() ?? new EmulatorOptions();
-        var emulator = await ZepEmulatorHost.StartAsync(options, ct);
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Zep:BaseUrl"] = emulator.ApiBaseUrl.AbsoluteUri,
-            [ZepOptions.ApiKeyVariable] = options.ApiKey,
-        });
-        builder.Services.AddSingleton(_ => new EmbeddedZep(emulator));
+        var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        if (pipeline.UsesRabbitMq) return;
+        var local = await LocalZep.LocalZep.StartIfNeededAsync(builder.Configuration, ct);
+        if (local is null) return;
+        builder.Configuration.AddInMemoryCollection(local.Settings);
+        builder.Services.AddSingleton(local);
         builder.Services.AddHostedService<EmbeddedZepNotice>();
     }
-
-    public ValueTask DisposeAsync() => emulator.DisposeAsync();
 }
 
 /// <summary>Says once, at start, that migrations go to a local emulator and not to Zep Cloud.</summary>
-internal sealed class EmbeddedZepNotice(EmbeddedZep zep, ILogger<EmbeddedZepNotice> logger) : IHostedService
+internal sealed class EmbeddedZepNotice(LocalZep.LocalZep zep, ILogger<EmbeddedZepNotice> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogWarning("ZEP_API_KEY is not set: migrations are written to a local ZepEmulator at {Url}, not to Zep Cloud", zep.ApiBaseUrl);
+        logger.LogWarning("ZEP_API_KEY is not set: migrations are written to a local ZepEmulator at {Url}, not to Zep Cloud", zep.Emulator.ApiBaseUrl);
         return Task.CompletedTask;
     }
 

@@ -17,7 +17,8 @@ public static class CliSession
         var overrides = CliHost.ModeOverrides(bus, configuration);
         try
         {
-            await using var emulator = await EmbeddedZep.StartIfNeededAsync(configuration, overrides, ct);
+            await using var localZep = await LocalZep.LocalZep.StartIfNeededAsync(configuration, ct);
+            foreach (var (key, value) in localZep?.Settings ?? new Dictionary<string, string?>()) overrides[key] = value;
             using var host = CliHost.BuildPipeline(overrides, verbose);
             await host.StartAsync(ct);
             try

@@ -12,7 +12,10 @@ public sealed class RunReportCsvTests
     [InlineData("cr\rlf", "\"cr\rlf\"")]
     [InlineData("", "")]
     [InlineData(null, "")]
-    public void Fields_are_quoted_as_rfc_4180_says(string? field, string expected) => Assert.Equal(expected, RunReportCsv.Quote(field));
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("+1", "'+1")]
+    [InlineData("@sum", "'@sum")]
+    public void Fields_are_quoted_as_rfc_4180_says_and_never_run_as_formulas(string? field, string expected) => Assert.Equal(expected, RunReportCsv.Quote(field));
 
     [Fact]
     public void A_report_has_a_header_a_row_per_user_per_problem_and_per_finding_with_crlf_line_ends()

@@ -13,8 +13,8 @@ public static class ReportCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var run = new Option<Guid>("--run") { Description = "The run id", Required = true };
-        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = new Option<string>("--format") { Description = "table, json or csv (a row per user, per skipped/failed item, per finding)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
         var bus = new Option<string>("--bus") { Description = "Which ledger: inmemory mode's SQLite file, or rabbitmq mode's PostgreSQL", DefaultValueFactory = _ => "inmemory" };
         bus.AcceptOnlyFromAmong("inmemory", "rabbitmq");
 
@@ -34,8 +34,12 @@ public static class ReportCommand
                     await error.WriteLineAsync($"error: no run {result.GetValue(run)} in the ledger");
                     return ExitCodes.CouldNotRun;
                 }
-                if (result.GetValue(format) == "json") ReportPrinter.PrintJson(report, output, full: true);
-                else ReportPrinter.PrintTable(report, output);
+                switch (result.GetValue(format))
+                {
+                    case "json": ReportPrinter.PrintJson(report, output, full: true); break;
+                    case "csv": await RunReportCsv.WriteAsync(report, output, ct); break;
+                    default: ReportPrinter.PrintTable(report, output); break;
+                }
                 return ExitCodes.For(report);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -42,10 +42,14 @@ public static class RunReportCsv
         return writer.ToString();
     }
 
-    /// <summary>One field as RFC 4180 wants it.</summary>
+    /// <summary>
+    /// One field as RFC 4180 wants it. A field a spreadsheet would run as a formula (starting with <c>= + - @</c>, tab or
+    /// carriage return: user ids and reasons come from the export) is prefixed with <c>'</c>, as OWASP advises.
+    /// </summary>
     public static string Quote(string? field)
     {
         if (string.IsNullOrEmpty(field)) return "";
+        if ("=+-@\t\r".Contains(field[0])) field = "'" + field;
         if (field.AsSpan().IndexOfAny(",\"\r\n") < 0) return field;
         return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }

@@ -79,6 +79,12 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
             (finding.GetProperty("user").GetString(), finding.GetProperty("kind").GetString(), finding.GetProperty("field").GetString()));
         Assert.DoesNotContain("changed in Zep", validated.Output + validated.Error);
 
+        var csv = await cli.RunAsync(EnvironmentFor(zep), ["report", "--run", runId, "--format", "csv"]);
+        var rows = csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason", rows[0]);
+        Assert.Contains(rows, r => r.StartsWith("user,patient-0001,Mismatched,", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("finding,patient-0001,", StringComparison.Ordinal) && r.Contains(",Differs,content,", StringComparison.Ordinal));
+
         var runs = await cli.RunAsync(EnvironmentFor(zep), ["runs", "--json"]);
         var listed = Assert.Single(runs.Json.EnumerateArray());
         Assert.Equal((runId, "completed_with_errors"), (listed.GetProperty("runId").GetString(), listed.GetProperty("status").GetString()));

@@ -7,12 +7,17 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>
-/// Binary COPY into <c>staged_items</c> on the ledger's own connection (DESIGN.md §2: ~10x batched inserts). Duplicates
-/// across batches are caught by the table's unique index, not by memory: such a batch is re-sent as
-/// <c>INSERT … ON CONFLICT DO NOTHING</c>, so a multi-GB export is de-duplicated exactly in constant memory.
+/// Binary COPY into <c>staged_items</c> (DESIGN.md §2: ~10x batched inserts), two batches at a time, each on its own
+/// pooled connection to the ledger: one PostgreSQL backend spends most of a core per row on the indexes and the foreign
+/// key. Duplicates across batches are caught by the table's unique index, not by memory: such a batch is re-sent as
+/// <c>INSERT … ON CONFLICT DO NOTHING</c>, so a multi-GB export is de-duplicated exactly in constant memory. Two
+/// concurrent batches holding the same two keys in crossed order can deadlock; the batch PostgreSQL picks as the victim
+/// is re-sent the same way once the other one committed.
 /// </summary>
 public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItemSink
 {
+    private const int Attempts = 3;
+
     private const string Columns =
         "run_id, user_key, item_key, kind, status, reason, source_file, record_index, session_id, role, name, " +
         "content, content_hash, created_at, sequence, categories_json, metadata_json";
@@ -25,18 +30,32 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
         "@role, @name, @content, @content_hash, @created_at, @sequence, @categories_json, @metadata_json) " +
         "ON CONFLICT (run_id, item_key) DO NOTHING";
 
+    private readonly string _connectionString =
+        db.Database.GetConnectionString() ?? throw new InvalidOperationException("The ledger has no connection string.");
+
+    public int ConcurrentWrites => 2;
+
     public async Task<int> WriteAsync(IReadOnlyList<StagedItem> batch, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
         try
         {
             await CopyAsync(connection, batch, ct);
             return batch.Count;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
-            return await InsertIgnoringDuplicatesAsync(connection, batch, ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await InsertIgnoringDuplicatesAsync(connection, batch, ct);
+                }
+                catch (PostgresException again) when (again.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < Attempts)
+                {
+                }
+            }
         }
     }
 

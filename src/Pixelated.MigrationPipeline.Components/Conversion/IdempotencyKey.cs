@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,5 +30,23 @@ public static class IdempotencyKey
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)))[..32];
     }
 
-    public static string ContentHash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    /// <summary>SHA-256 of the content's UTF-8 (hex). Called once per staged item: encodes into a stack or pooled buffer
+    /// and hashes into the stack, so the only allocation is the returned string.</summary>
+    public static string ContentHash(string content)
+    {
+        const int StackBytes = 1024;
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(content.Length);
+        var rented = maxBytes > StackBytes ? ArrayPool<byte>.Shared.Rent(maxBytes) : null;
+        try
+        {
+            Span<byte> utf8 = rented ?? stackalloc byte[StackBytes];
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(content, utf8)], digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .CountAsync(i => i.RunId == runId && i.Status == ItemStatus.Failed && i.Kind != StagedItemKind.Unreadable, ct);
         var problems = await db.StagedItems.AsNoTracking()
             .Where(i => i.RunId == runId && (i.Status == ItemStatus.Failed || i.Status == ItemStatus.Skipped))
-            .OrderBy(i => i.Id).Take(MaxLines)
+            .OrderBy(i => i.SourceFile).ThenBy(i => i.RecordIndex).ThenBy(i => i.ItemKey).Take(MaxLines) // source order, whatever the staging order
             .Select(i => new ItemProblem(i.Status.ToString(), i.UserKey, i.ItemKey, i.SourceFile, i.RecordIndex, i.Reason))
             .ToListAsync(ct);
         var findings = await db.Findings.AsNoTracking().Where(f => f.RunId == runId).OrderBy(f => f.Id).Take(MaxLines)

@@ -12,7 +12,7 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// <summary>
 /// Reads every export file of a run as a stream and stages one ledger row per source item (migrate, skip with reason,
 /// or failed with reason), in batches, in constant memory. Reading and converting (CPU) overlap with writing (the
-/// ledger): full batches go through a two-batch queue to the writer.
+/// ledger): full batches go through a two-batch queue to the writers (as many as the sink takes at once).
 /// </summary>
 public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger)
 {
@@ -28,7 +28,8 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
         await db.RunUsers.Where(u => u.RunId == runId).ExecuteDeleteAsync(ct);
 
-        var queue = Channel.CreateBounded<List<StagedItem>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<List<StagedItem>>(
+            new BoundedChannelOptions(2) { SingleReader = sink.ConcurrentWrites == 1, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writing = WriteAllAsync(queue.Reader, stopReading, ct);
         Tally tally;
@@ -36,9 +37,9 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         {
             tally = await ReadAllAsync(runId, paths, assignUserId, queue.Writer, stopReading.Token);
         }
-        catch (OperationCanceledException) when (writing.IsFaulted)
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            await writing; // the writer failed and stopped the reading: surface the writer's error
+            await writing; // a writer failed and stopped the reading: surface the writer's error
             throw;
         }
         var items = await writing;
@@ -95,10 +96,17 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     private async Task<int> WriteAllAsync(ChannelReader<List<StagedItem>> batches, CancellationTokenSource stopReading, CancellationToken ct)
     {
+        var writers = Enumerable.Range(0, sink.ConcurrentWrites).Select(_ => WriteSomeAsync(batches, stopReading, ct));
+        return (await Task.WhenAll(writers)).Sum();
+    }
+
+    /// <summary>One writer: takes batches off the queue until it is empty and complete; a failure stops the reading.</summary>
+    private async Task<int> WriteSomeAsync(ChannelReader<List<StagedItem>> batches, CancellationTokenSource stopReading, CancellationToken ct)
+    {
         try
         {
             var written = 0;
-            await foreach (var rows in batches.ReadAllAsync(ct)) written += await sink.WriteAsync(rows, ct);
+            await foreach (var rows in batches.ReadAllAsync(stopReading.Token)) written += await sink.WriteAsync(rows, ct);
             return written;
         }
         catch

@@ -8,6 +8,9 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// </summary>
 public interface IStagedItemSink
 {
+    /// <summary>How many batches <see cref="WriteAsync"/> may be given at the same time (from different threads).</summary>
+    int ConcurrentWrites => 1;
+
     /// <summary>Writes the batch (its keys are distinct); returns how many rows were new to the run.</summary>
     Task<int> WriteAsync(IReadOnlyList<StagedItem> batch, CancellationToken ct);
 }

@@ -132,6 +132,26 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         Assert.False(zep.Store.UserExists("patient-0002"));
     }
 
+    [Fact]
+    public async Task A_session_filter_migrates_only_that_conversation()
+    {
+        var (zep, pipeline, files) = await StartAsync("control_session", users: 2);
+        await using var _ = zep;
+        await using var __ = pipeline;
+
+        var runId = await pipeline.StartRunAsync(new RunRequest(files, Session: "session-0001-0"));
+        var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(2), "the run finishing");
+
+        Assert.Equal("Completed", done.Status);
+        Assert.Equal([("patient-0000", "Skipped"), ("patient-0001", "Verified")], done.UserLines.Select(u => (u.User, u.Status)));
+        var messages = zep.Store.GetThreadIds("patient-0001").SelectMany(zep.Store.GetMessages).ToList();
+        Assert.Equal(done.Items.Migrated, messages.Count);
+        Assert.True(messages.Count > 0);
+        Assert.Empty(zep.Store.GetEpisodes("patient-0001")); // memories are outside a session filter
+        Assert.All(done.Problems, p => Assert.Equal(RunFilter.NotSelectedSession, p.Reason));
+        Assert.Equal(done.Items.Total, done.Items.Migrated + done.Items.Skipped);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }

@@ -15,7 +15,7 @@ public static class EmbeddedZep
         var local = await LocalZep.LocalZep.StartIfNeededAsync(builder.Configuration, ct);
         if (local is null) return;
         builder.Configuration.AddInMemoryCollection(local.Settings);
-        builder.Services.AddSingleton(local);
+        builder.Services.AddSingleton(_ => local); // created by a factory, so the container disposes it (stops the emulator, saves its state)
         builder.Services.AddHostedService<EmbeddedZepNotice>();
     }
 }

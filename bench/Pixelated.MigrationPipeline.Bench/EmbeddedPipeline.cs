@@ -17,7 +17,8 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// </summary>
 public static class EmbeddedPipeline
 {
-    public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, double[] UserLatencies, object Process);
+    public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, IReadOnlyList<KeyValuePair<string, long>> DbCommandShapes,
+        double[] UserLatencies, object Process);
 
     public static async Task<Result> RunAsync(string[] files, string folder, ZepEmulatorHost zep, string mode, int clientRpm, int concurrency)
     {
@@ -43,7 +44,7 @@ public static class EmbeddedPipeline
         {
             Measurement.ResetPeakRss();
             var counters = new ProcessCounters();
-            var commandsBefore = commands.Commands;
+            commands.Reset();
             var watch = Stopwatch.StartNew();
             Guid runId;
             await using (var scope = host.Services.CreateAsyncScope())
@@ -51,7 +52,8 @@ public static class EmbeddedPipeline
             var report = await WaitForFinishAsync(host.Services, runId, TimeSpan.FromMinutes(30));
             var seconds = watch.Elapsed.TotalSeconds;
             var process = counters.Stop();
-            var dbCommands = commands.Commands - commandsBefore;
+            var dbCommands = commands.Commands;
+            var shapes = commands.TopShapes(10);
             var peak = Measurement.PeakRssBytes() / 1048576;
             await using var figures = host.Services.CreateAsyncScope();
             var db = figures.ServiceProvider.GetRequiredService<LedgerDbContext>();
@@ -59,7 +61,7 @@ public static class EmbeddedPipeline
             var ingestedAt = (await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId)).IngestedAt!.Value;
             var latencies = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UpdatedAt).ToListAsync())
                 .Select(t => (t - ingestedAt).TotalSeconds).ToArray();
-            return new Result(report, seconds, peak, rows, dbCommands, latencies, process);
+            return new Result(report, seconds, peak, rows, dbCommands, shapes, latencies, process);
         }
         finally
         {

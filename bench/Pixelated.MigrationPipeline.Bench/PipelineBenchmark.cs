@@ -87,6 +87,7 @@ public static class PipelineBenchmark
                 embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
                 {
                     dbCommandsPerUser = Math.Round(run.DbCommands / (double)run.Report.Users.Total, 1),
+                    dbCommandsPerUserByStatement = run.DbCommandShapes.ToDictionary(s => s.Key, s => Math.Round(s.Value / (double)run.Report.Users.Total, 1)),
                     process = run.Process,
                 });
                 Console.Error.WriteLine($"[bench] embedded: {run.Report.Items.Migrated} items in {served.Seconds:0.0} s");
@@ -133,7 +134,7 @@ public static class PipelineBenchmark
             items,
             seconds = Math.Round(zep.Seconds, 2),
             itemsPerSecond = Math.Round(itemsPerSecond, 1),
-            speedup = baselinePerSecond > 0 ? Math.Round(itemsPerSecond / baselinePerSecond, 1) : (double?)null,
+            speedup = baselinePerSecond > 0 ? Math.Round(itemsPerSecond / baselinePerSecond, 2) : (double?)null,
             zepRequestsPerItem = Math.Round((double)report.ZepRequests / items, 3),
             zepRequestsPerUser = Math.Round((double)report.ZepRequests / report.Users.Total, 1),
             zepRequestsServed = zep.Served,

@@ -11,7 +11,7 @@ public static class BenchApplication
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: ingest [--size-mb N] [--seed N] [--postgres CONNECTION] [--keep-file]");
-            Console.WriteLine("       pipeline [--users N] [--memories-per-user M] [--messages-per-user K] [--latency-ms L] [--rpm R] [--workers W] [--mode sequential|batch]");
+            Console.WriteLine("       pipeline [--users N] [--memories-per-user M] [--messages-per-user K] [--latency-ms L] [--rpm R] [--workers W] [--mode sequential|batch] [--raw-rates] [--only embedded]");
             return 0;
         }
         var options = BenchArguments.Parse(args.Skip(1).ToArray());

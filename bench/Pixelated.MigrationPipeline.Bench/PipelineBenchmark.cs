@@ -9,12 +9,15 @@ using Pixelated.ZepEmulator;
 namespace Pixelated.MigrationPipeline.Bench;
 
 /// <summary>
-/// Issue 6's benchmark: the distributed pipeline (real RabbitMQ + PostgreSQL, N worker processes) against the emulator
-/// with a given latency and rate limit, and the straightforward sequential migrator against the same settings.
-/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch</c>
+/// Issue 6's benchmark: the distributed pipeline (real RabbitMQ + PostgreSQL, N worker processes) and the embedded pipeline
+/// (one process, in-memory bus, SQLite) against the emulator with a given latency and rate limit, and the straightforward
+/// sequential migrator against the same settings; each phase gets its own emulator.
+/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--raw-rates] [--only embedded]</c>
 /// </summary>
 public static class PipelineBenchmark
 {
+    private const int MigrateConcurrency = 16;
+
     public static async Task<int> RunAsync(BenchArguments args)
     {
         var settings = new
@@ -24,56 +27,130 @@ public static class PipelineBenchmark
             messagesPerUser = args.Int("messages-per-user", 20),
             latencyMs = args.Int("latency-ms", 30),
             rpm = args.Int("rpm", 0),
+            clientRpm = ClientRpm(args.Int("rpm", 0)),
             workers = args.Int("workers", 2),
             mode = args.String("mode") ?? "sequential",
+            migrateConcurrency = MigrateConcurrency,
+            rawRates = args.Flag("raw-rates"),
+            only = args.String("only"),
             cores = Environment.ProcessorCount,
         };
+        var loadBefore = LoadAverage();
         var folder = Directory.CreateTempSubdirectory("pixelated-bench-").FullName;
         try
         {
             var files = await GenerateAsync(folder, settings.users, settings.memoriesPerUser, settings.messagesPerUser);
             EmulatorOptions Emulator() => new() { LatencyMs = settings.latencyMs, RequestsPerMinute = settings.rpm };
+            var embeddedOnly = settings.only == "embedded"; // profiling aid: no baseline, no distributed run
 
-            BaselineMigrator.Result baseline;
-            await using (var zep = await ZepEmulatorHost.StartAsync(Emulator()))
+            BaselineMigrator.Result? baseline = null;
+            if (!embeddedOnly)
+            {
+                await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
                 baseline = await BaselineMigrator.RunAsync(files, zep.ApiBaseUrl, zep.Options.ApiKey);
-            Console.Error.WriteLine($"[bench] baseline: {baseline.Items} items in {baseline.Seconds:0.0} s");
+                Console.Error.WriteLine($"[bench] baseline: {baseline.Items} items in {baseline.Seconds:0.0} s");
+            }
+            var baselinePerSecond = baseline is null ? 0 : baseline.Items / baseline.Seconds;
 
-            await using var rabbit = await BenchRabbitMq.StartAsync();
-            await using var postgres = await BenchPostgres.StartAsync(args.String("postgres"));
-            await using var zepForPipeline = await ZepEmulatorHost.StartAsync(Emulator());
-            var ledger = await postgres.CreateDatabaseAsync("bench_pipeline");
-            var distributed = await RunDistributedAsync(files, rabbit.Uri, ledger, zepForPipeline, settings.workers, settings.mode, settings.rpm);
-            var requests429 = zepForPipeline.Store.GetStats().Requests.GetValueOrDefault("429");
+            object? distributed = null;
+            object? infrastructure = null;
+            var completed = true;
+            if (!embeddedOnly || settings.rawRates)
+            {
+                await using var rabbit = await BenchRabbitMq.StartAsync();
+                await using var postgres = await BenchPostgres.StartAsync(args.String("postgres"));
+                if (!embeddedOnly)
+                {
+                    await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
+                    var ledger = await postgres.CreateDatabaseAsync("bench_pipeline");
+                    var run = await RunDistributedAsync(files, rabbit.Uri, ledger, zep, settings.workers, settings.mode, settings.clientRpm);
+                    completed &= run.Report.Status == "Completed";
+                    distributed = Figures(run.Report, run.Zep, baselinePerSecond, settings.rpm, run.PeakRssMb, run.LedgerRows, run.Latencies, new
+                    {
+                        ledgerTransactionsPerUser = Math.Round(run.LedgerTransactions / (double)run.Report.Users.Total, 1),
+                        workerCpuSeconds = run.WorkerCpuSeconds,
+                        machineCpuBusyPercent = run.MachineBusyPercent,
+                    });
+                    Console.Error.WriteLine($"[bench] distributed: {run.Report.Items.Migrated} items in {run.Zep.Seconds:0.0} s");
+                }
+                if (settings.rawRates)
+                    infrastructure = await InfrastructureRates.MeasureAsync(rabbit.Uri, await postgres.CreateDatabaseAsync("bench_raw"));
+            }
 
-            var items = distributed.Report.Items.Migrated;
-            var itemsPerSecond = items / distributed.Seconds;
-            var baselinePerSecond = baseline.Items / baseline.Seconds;
+            object embedded;
+            await using (var zep = await ZepEmulatorHost.StartAsync(Emulator()))
+            {
+                var watch = new ZepRequestWatch(zep);
+                var run = await EmbeddedPipeline.RunAsync(files, folder, zep, settings.mode, settings.clientRpm, MigrateConcurrency);
+                var served = watch.Stop();
+                completed &= run.Report.Status == "Completed";
+                embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
+                {
+                    dbCommandsPerUser = Math.Round(run.DbCommands / (double)run.Report.Users.Total, 1),
+                    dbCommandsPerUserByStatement = run.DbCommandShapes.ToDictionary(s => s.Key, s => Math.Round(s.Value / (double)run.Report.Users.Total, 1)),
+                    process = run.Process,
+                });
+                Console.Error.WriteLine($"[bench] embedded: {run.Report.Items.Migrated} items in {served.Seconds:0.0} s");
+            }
+
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "pipeline",
+                date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"),
+                load = new { before = loadBefore, after = LoadAverage() },
                 settings,
-                status = distributed.Report.Status,
-                items,
-                seconds = Math.Round(distributed.Seconds, 2),
-                itemsPerSecond = Math.Round(itemsPerSecond, 1),
-                baselineItemsPerSecond = Math.Round(baselinePerSecond, 1),
-                speedup = Math.Round(itemsPerSecond / baselinePerSecond, 1),
-                zepRequestsPerItem = Math.Round((double)distributed.Report.ZepRequests / items, 3),
-                baselineZepRequestsPerItem = Math.Round((double)baseline.Requests / baseline.Items, 3),
-                zep429s = requests429,
-                requestsPerMinuteUsed = Math.Round(distributed.Report.ZepRequests / (distributed.Seconds / 60), 0),
-                peakRssMbPerWorker = distributed.PeakRssMb,
-                ledgerRowsPerItem = Math.Round(distributed.LedgerRows / (double)items, 2),
-                userLatencySeconds = new { p50 = distributed.P50, p99 = distributed.P99 },
+                baseline = baseline is null ? null : new
+                {
+                    items = baseline.Items,
+                    seconds = Math.Round(baseline.Seconds, 2),
+                    baselineItemsPerSecond = Math.Round(baselinePerSecond, 1),
+                    baselineZepRequestsPerItem = Math.Round((double)baseline.Requests / baseline.Items, 3),
+                },
+                distributed,
+                embedded,
+                infrastructure,
             }, new JsonSerializerOptions { WriteIndented = true }));
-            return distributed.Report.Status == "Completed" ? 0 : 3;
+            return completed ? 0 : 3;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>The client's budget a little under the emulator's limit, as README's configuration section advises.</summary>
+    private static int ClientRpm(int rpm) => rpm > 0 ? (int)(rpm * 0.97) : 0;
+
+    private static object Figures(RunReport report, ZepRequestWatch.Figures zep, double baselinePerSecond, int rpm,
+        long[] peakRssMb, long ledgerRows, IReadOnlyCollection<double> latencies, object diagnostics)
+    {
+        var items = report.Items.Migrated;
+        var itemsPerSecond = items / zep.Seconds;
+        var sorted = latencies.Order().ToList();
+        return new
+        {
+            status = report.Status,
+            users = report.Users.Total,
+            items,
+            seconds = Math.Round(zep.Seconds, 2),
+            itemsPerSecond = Math.Round(itemsPerSecond, 1),
+            speedup = baselinePerSecond > 0 ? Math.Round(itemsPerSecond / baselinePerSecond, 2) : (double?)null,
+            zepRequestsPerItem = Math.Round((double)report.ZepRequests / items, 3),
+            zepRequestsPerUser = Math.Round((double)report.ZepRequests / report.Users.Total, 1),
+            zepRequestsServed = zep.Served,
+            zep429s = zep.TooManyRequests,
+            zep429sAfterFirstMinute = zep.TooManyRequestsAfterFirstMinute,
+            requestsPerMinuteUsed = zep.ServedPerMinute,
+            allowedRateUsedPercent = rpm > 0 ? Math.Round(100 * zep.ServedPerMinute / rpm, 1) : (double?)null,
+            peakRssMbPerWorker = peakRssMb,
+            ledgerRowsPerItem = Math.Round(ledgerRows / (double)items, 2),
+            userLatencySeconds = new { p50 = Percentile(sorted, 0.5), p99 = Percentile(sorted, 0.99) },
+            diagnostics,
+        };
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<string[]> GenerateAsync(string folder, int users, int memoriesPerUser, int messagesPerUser)
     {
@@ -87,9 +164,10 @@ public static class PipelineBenchmark
         return [memories, history];
     }
 
-    private sealed record Distributed(RunReport Report, double Seconds, long[] PeakRssMb, long LedgerRows, double P50, double P99);
+    private sealed record Distributed(RunReport Report, ZepRequestWatch.Figures Zep, long[] PeakRssMb, long LedgerRows, double[] Latencies,
+        long LedgerTransactions, double[] WorkerCpuSeconds, double MachineBusyPercent);
 
-    private static async Task<Distributed> RunDistributedAsync(string[] files, string rabbitUri, string ledger, ZepEmulatorHost zep, int workerCount, string mode, int rpm)
+    private static async Task<Distributed> RunDistributedAsync(string[] files, string rabbitUri, string ledger, ZepEmulatorHost zep, int workerCount, string mode, int clientRpm)
     {
         await using var launcher = await LauncherHost.StartAsync(rabbitUri, ledger);
         var environment = new Dictionary<string, string?>
@@ -101,27 +179,43 @@ public static class PipelineBenchmark
             ["Zep__BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
             ["ZEP_API_KEY"] = zep.Options.ApiKey,
             ["Zep__WriteMode"] = mode,
-            ["Zep__RequestsPerMinute"] = rpm > 0 ? ((int)(rpm * 0.97)).ToString() : "0",
-            ["Pipeline__MigrateConcurrency"] = "16",
+            ["Zep__RequestsPerMinute"] = clientRpm.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Pipeline__MigrateConcurrency"] = MigrateConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var workers = Enumerable.Range(0, workerCount).Select(i => new WorkerProcess($"worker-{i}", environment)).ToList();
         foreach (var worker in workers) worker.Start();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(8)); // workers declare their queues before the first publish
-            var watch = Stopwatch.StartNew();
+            var pids = ChildProcesses.OfThisProcessRunning("Pixelated.MigrationPipeline.Worker.dll");
+            var cpuBefore = pids.Select(ChildProcesses.CpuSeconds).ToArray();
+            var transactionsBefore = await TransactionsAsync(ledger);
+            var machine = MachineCpu.Now();
+            var watch = new ZepRequestWatch(zep);
             var runId = await launcher.StartRunAsync(files);
             var report = await launcher.WaitForFinishAsync(runId, TimeSpan.FromMinutes(30), () => string.Join('\n', workers.Select(w => w.Tail)));
-            var seconds = watch.Elapsed.TotalSeconds;
+            var served = watch.Stop();
+            var busy = machine.BusyPercentSince();
+            var cpu = pids.Select((pid, i) => Math.Round(ChildProcesses.CpuSeconds(pid) - cpuBefore[i], 1)).ToArray();
             var rss = workers.Select(w => (w.PeakRssBytes() ?? 0) / 1048576).ToArray();
+            await Task.Delay(1500); // PostgreSQL publishes a backend's statistics at most once a second
+            var transactions = await TransactionsAsync(ledger) - transactionsBefore;
             var (rows, latencies) = await LedgerFiguresAsync(ledger, runId);
-            latencies.Sort();
-            return new Distributed(report, seconds, rss, rows, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+            return new Distributed(report, served, rss, rows, latencies.ToArray(), transactions, cpu, busy);
         }
         finally
         {
             foreach (var worker in workers) await worker.DisposeAsync();
         }
+    }
+
+    /// <summary>Committed transactions in the ledger's database (every autocommit statement and every SaveChanges is one; includes the launcher's polling).</summary>
+    private static async Task<long> TransactionsAsync(string ledger)
+    {
+        await using var connection = new NpgsqlConnection(ledger);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<(long Rows, List<double> Latencies)> LedgerFiguresAsync(string ledger, Guid runId)

@@ -66,6 +66,15 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
         }
         foreach (var episode in plan.Episodes) await writer.WriteEpisodeAsync(episode, ct);
 
+        // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
+        // UPDATE per item), then the failed items (with their reasons) and the user are saved. The user's lock is held, so
+        // nothing else changes its items meanwhile; the tracked copies of the migrated items are not used after this.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var failedKeys = writer.FailedItems.Keys.ToList();
+        await db.StagedItems
+            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
+                        && i.Status == ItemStatus.Staged && !failedKeys.Contains(i.ItemKey))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Migrated), ct);
         foreach (var item in items)
         {
             if (writer.FailedItems.TryGetValue(item.ItemKey, out var reason))
@@ -73,14 +82,11 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
                 item.Status = ItemStatus.Failed;
                 item.Reason = $"{item.SourceFile} record #{item.RecordIndex}: {reason}";
             }
-            else
-            {
-                item.Status = ItemStatus.Migrated;
-            }
         }
         user.Status = UserStatus.Migrated;
         user.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return true;
     }
 }

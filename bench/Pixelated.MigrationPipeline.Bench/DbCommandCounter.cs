@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Pixelated.MigrationPipeline.Bench;
+
+/// <summary>Counts the ledger's database round trips (every command EF Core executes) in the embedded run, by statement shape.</summary>
+public sealed partial class DbCommandCounter : DbCommandInterceptor
+{
+    private readonly ConcurrentDictionary<string, long> _shapes = new(StringComparer.Ordinal);
+    private long _commands;
+
+    public long Commands => Interlocked.Read(ref _commands);
+
+    /// <summary>The most frequent statement shapes (verb and table of each statement in the command), most frequent first.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> TopShapes(int count) =>
+        _shapes.OrderByDescending(kv => kv.Value).Take(count).ToList();
+
+    /// <summary>Starts counting afresh (after the host's start-up: migrations, first queries).</summary>
+    public void Reset()
+    {
+        _shapes.Clear();
+        Interlocked.Exchange(ref _commands, 0);
+    }
+
+    private void Count(DbCommand command)
+    {
+        Interlocked.Increment(ref _commands);
+        var shape = string.Join(" + ", Statement().Matches(command.CommandText).Select(m => $"{(m.Groups[1].Success ? "SELECT" : m.Groups[2].Value.ToUpperInvariant())} {m.Groups[3].Value}").Distinct());
+        _shapes.AddOrUpdate(shape.Length == 0 ? "other" : shape, 1, (_, n) => n + 1);
+    }
+
+    [GeneratedRegex(@"\b(?:(SELECT)\b.*?\bFROM|(INSERT INTO|UPDATE|DELETE FROM))\s+""?(\w+)""?", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Statement();
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Count(command);
+        return base.ReaderExecuting(command, eventData, result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Count(command);
+        return base.NonQueryExecuting(command, eventData, result);
+    }
+}

@@ -1,3 +1,4 @@
+using Pixelated.MigrationPipeline.Cli.Output;
 using System.CommandLine;
 using System.Text.Json;
 using Pixelated.MigrationPipeline.Mem0;
@@ -50,7 +51,7 @@ public static class InspectCommand
 
     private static void Print(InspectionReport report, TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        var console = TableConsole.For(output);
         foreach (var file in report.Files)
         {
             console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(file.Path))}[/]  format {Markup.Escape(file.Format.ToString())}  " +

@@ -29,7 +29,7 @@ public static class RunsCommand
                 }), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
                 return ExitCodes.Success;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+            var console = TableConsole.For(output);
             var table = new Table().AddColumns("run", "status", "started", "via", "users", "Zep requests");
             foreach (var r in runs)
                 table.AddRow(r.RunId.ToString(), ReportPrinter.StatusWord(r.Status) + (r.DryRun ? " (dry run)" : ""), r.CreatedAt.ToString("u"),

@@ -48,7 +48,7 @@ public static class ReportPrinter
 
     public static void PrintTable(RunReport report, TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        var console = TableConsole.For(output);
         var duration = $"{report.Progress.ElapsedSeconds:0.0} s" + (report.IsFinished ? "" : " so far");
         console.MarkupLine($"[bold]Run[/] {report.RunId}  [bold]status[/] {Markup.Escape(StatusWord(report.Status))}{(report.DryRun ? " (dry run)" : "")}" +
                            $"{(report.StatusReason is { } why ? $" ({Markup.Escape(why)})" : "")}  [bold]duration[/] {duration}  " +

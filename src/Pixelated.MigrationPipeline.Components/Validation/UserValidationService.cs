@@ -19,11 +19,14 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
         if (user is null) return null;
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
-        var items = await db.StagedItems
-            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated)
+        // Migrated items are checked; failed ones may have been written in part, so their keys are known (not extras).
+        var written = await db.StagedItems
+            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
+                        && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
             .ToListAsync(ct);
+        var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();
         var plan = UserPlanner.Plan(userKey, items);
-        var knownKeys = await KnownKeysAsync(runId, userKey, ct);
+        var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed).ToList()));
 
         var findings = new List<PlanComparer.Finding>();
         var userMissing = await zep.GetUserAsync(userKey, ct) is null;
@@ -56,16 +59,12 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         return user.Status;
     }
 
-    /// <summary>The keys of every message and episode the migration may have written for the user (migrated or failed items).</summary>
-    private async Task<IReadOnlySet<string>> KnownKeysAsync(Guid runId, string userKey, CancellationToken ct)
-    {
-        var written = await db.StagedItems.AsNoTracking()
-            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
-                        && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
-            .ToListAsync(ct);
-        var plan = UserPlanner.Plan(userKey, written);
-        return plan.Episodes.Select(e => e.Key)
-            .Concat(plan.Threads.SelectMany(t => t.Batches).SelectMany(b => b.Messages).Select(m => m.Key))
+    /// <summary>
+    /// The keys of every message and episode the migration may have written for the user. A message's or episode's key
+    /// depends on its own item only (user, thread, item, part), so the plans of the migrated and the failed items give them all.
+    /// </summary>
+    private static IReadOnlySet<string> KnownKeys(params UserPlan[] plans) =>
+        plans.SelectMany(plan => plan.Episodes.Select(e => e.Key)
+                .Concat(plan.Threads.SelectMany(t => t.Batches).SelectMany(b => b.Messages).Select(m => m.Key)))
             .ToHashSet(StringComparer.Ordinal);
-    }
 }

@@ -14,7 +14,7 @@ public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRe
         if (await zepRequests.MeasureAsync(runId, () => migration.MigrateAsync(runId, userKey, context.CancellationToken)))
             await context.Publish(new ValidateUser(runId, userKey));
         else
-            await progress.UserSettledAsync(runId, m => context.Publish(m), context.CancellationToken); // e.g. cancelled before it started
+            await progress.AdvanceAsync(runId, m => context.Publish(m), context.CancellationToken); // e.g. cancelled before it started
     }
 }
 

@@ -14,7 +14,7 @@ public sealed class ValidateUserConsumer(UserValidationService validation, RunPr
         var status = await zepRequests.MeasureAsync(runId, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
         if (status is null) return;
         await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
-        await progress.UserSettledAsync(runId, m => context.Publish(m), context.CancellationToken);
+        await progress.AdvanceAsync(runId, m => context.Publish(m), context.CancellationToken);
     }
 }
 

@@ -10,7 +10,7 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Operators' control of a run (API and CLI): pause, resume, cancel, retry failed users, revalidate without writing.
 /// Every change goes through the ledger first, then the bus; the workers read the run's status before each user.
 /// </summary>
-public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunDispatcher dispatcher, RunStatusRoller roller, RunHalts halts)
+public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunProgress progress, RunHalts halts)
 {
 
     /// <summary>Stop dispatching new users; users in flight finish.</summary>
@@ -40,15 +40,14 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         run.Status = RunStatus.Migrating;
         run.StatusReason = null;
         await db.SaveChangesAsync(ct);
-        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && RunDispatcher.InFlight.Contains(u.Status))
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status))
             .Select(u => new { u.UserKey, u.Status }).ToListAsync(ct);
         foreach (var user in users)
         {
             if (user.Status == UserStatus.Migrated) await bus.Publish(new ValidateUser(runId, user.UserKey), ct);
             else await bus.Publish(new MigrateUser(runId, user.UserKey), ct);
         }
-        var dispatched = await dispatcher.DispatchAsync(runId, m => bus.Publish(m, ct), ct);
-        await roller.RollUpAsync(runId, ct);
+        var dispatched = await progress.AdvanceAsync(runId, m => bus.Publish(m, ct), ct);
         return ControlResult.Done($"resumed: {users.Count} user(s) in flight sent again, {dispatched} dispatched", users.Count + dispatched);
     }
 
@@ -77,8 +76,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         if (run.Status != RunStatus.Paused) run.Status = RunStatus.Migrating;
         run.FinishedAt = null;
         await db.SaveChangesAsync(ct);
-        var dispatched = await dispatcher.DispatchAsync(runId, m => bus.Publish(m, ct), ct);
-        await roller.RollUpAsync(runId, ct);
+        var dispatched = await progress.AdvanceAsync(runId, m => bus.Publish(m, ct), ct);
         return ControlResult.Done($"retrying {users.Count} user(s); {dispatched} dispatched now", users.Count);
     }
 
@@ -88,9 +86,8 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (run.DryRun) return ControlResult.Conflict($"run {runId} is a dry run; nothing was written to validate");
-        UserStatus[] validatable = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Migrated];
         var users = await db.RunUsers.AsNoTracking()
-            .Where(u => u.RunId == runId && validatable.Contains(u.Status) && (userKey == null || u.UserKey == userKey))
+            .Where(u => u.RunId == runId && UserStatusSets.Written.Contains(u.Status) && (userKey == null || u.UserKey == userKey))
             .Select(u => u.UserKey).ToListAsync(ct);
         if (userKey is not null && users.Count == 0)
             return ControlResult.NotFound(runId, "no migrated user with that id in this run");

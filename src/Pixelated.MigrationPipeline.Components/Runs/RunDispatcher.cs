@@ -14,15 +14,13 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// </summary>
 public sealed class RunDispatcher(LedgerDbContext db)
 {
-    public static readonly UserStatus[] InFlight = [UserStatus.Queued, UserStatus.Migrating, UserStatus.Migrated];
-
     /// <summary>Number of users dispatched.</summary>
     public async Task<int> DispatchAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is not { Status: RunStatus.Migrating, DryRun: false }) return 0;
 
-        var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && InFlight.Contains(u.Status), ct);
+        var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
         var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
         if (free <= 0) return 0;
 

@@ -2,12 +2,17 @@ using Pixelated.MigrationPipeline.Contracts;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
-/// <summary>After a user settles: the next waiting users take its place, and the run's status is rolled up.</summary>
+/// <summary>
+/// Moves a run on after a user settles or an operator acts: the next waiting users take the free slots, then the run's
+/// status is rolled up.
+/// </summary>
 public sealed class RunProgress(RunDispatcher dispatcher, RunStatusRoller roller)
 {
-    public async Task UserSettledAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
+    /// <summary>The number of users dispatched.</summary>
+    public async Task<int> AdvanceAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
-        await dispatcher.DispatchAsync(runId, publish, ct);
+        var dispatched = await dispatcher.DispatchAsync(runId, publish, ct);
         await roller.RollUpAsync(runId, ct);
+        return dispatched;
     }
 }

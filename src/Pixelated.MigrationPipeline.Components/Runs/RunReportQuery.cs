@@ -10,8 +10,6 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
     /// <summary>Report lines (problems, findings) beyond this many are left to the ledger views.</summary>
     public const int MaxLines = 10_000;
 
-    private static readonly UserStatus[] Settled =
-        [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned, UserStatus.Cancelled];
 
     public async Task<RunReport?> GetAsync(Guid runId, CancellationToken ct)
     {
@@ -42,7 +40,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             CountUsers(UserStatus.Skipped), CountUsers(UserStatus.Mismatched))
         {
             Cancelled = CountUsers(UserStatus.Cancelled),
-            InProgress = users.Count(u => !Settled.Contains(u.Status)),
+            InProgress = users.Count(u => !UserStatusSets.Settled.Contains(u.Status)),
         };
 
         return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items, run.ZepRequests,
@@ -67,7 +65,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var ids = recent.Select(r => r.Id).ToList();
         var counts = await db.RunUsers.AsNoTracking().Where(u => ids.Contains(u.RunId))
             .GroupBy(u => u.RunId)
-            .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => Settled.Contains(u.Status)) })
+            .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => UserStatusSets.Settled.Contains(u.Status)) })
             .ToDictionaryAsync(c => c.RunId, ct);
         return recent.Select(r => new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
             counts.GetValueOrDefault(r.Id)?.Total ?? 0, counts.GetValueOrDefault(r.Id)?.Settled ?? 0, r.ZepRequests)).ToList();
@@ -96,8 +94,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
     /// <summary>The latest run in which the user was migrated (for <c>validate --user</c>); null when none.</summary>
     public async Task<Guid?> LatestRunOfUserAsync(string userKey, CancellationToken ct)
     {
-        UserStatus[] migrated = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Migrated];
-        var runIds = await db.RunUsers.AsNoTracking().Where(u => u.UserKey == userKey && migrated.Contains(u.Status)).Select(u => u.RunId).ToListAsync(ct);
+        var runIds = await db.RunUsers.AsNoTracking().Where(u => u.UserKey == userKey && UserStatusSets.Written.Contains(u.Status)).Select(u => u.RunId).ToListAsync(ct);
         var runs = await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id) && !r.DryRun).Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
         return runs.OrderByDescending(r => r.CreatedAt).Select(r => (Guid?)r.Id).FirstOrDefault();
     }

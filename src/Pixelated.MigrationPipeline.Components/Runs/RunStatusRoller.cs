@@ -10,8 +10,6 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// </summary>
 public sealed class RunStatusRoller(LedgerDbContext db)
 {
-    private static readonly UserStatus[] Final =
-        [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned, UserStatus.Cancelled];
 
     public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
     {
@@ -21,7 +19,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
         if (run.Status == RunStatus.Cancelled)
         {
             // Cancelled stays cancelled; it is finished once the users that were in flight have settled.
-            if (run.FinishedAt is null && !await db.RunUsers.AnyAsync(u => u.RunId == runId && RunDispatcher.InFlight.Contains(u.Status), ct))
+            if (run.FinishedAt is null && !await db.RunUsers.AnyAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct))
             {
                 run.FinishedAt = DateTimeOffset.UtcNow;
                 await db.SaveChangesAsync(ct);
@@ -29,7 +27,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
             return run.Status;
         }
 
-        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !Final.Contains(u.Status), ct);
+        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !UserStatusSets.Settled.Contains(u.Status), ct);
         if (open) return run.Status;
 
         var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned && u.Status != UserStatus.Skipped, ct)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pixelated.MigrationPipeline.Mem0.Model;
 
 namespace Pixelated.MigrationPipeline.Mem0.Reading;
 
@@ -15,6 +16,17 @@ internal sealed class FieldReader(JsonElement record)
     public string? FailureReason { get; private set; }
 
     public bool Failed => FailedField is not null;
+
+    /// <summary>
+    /// True when the record is a JSON object; otherwise records it as failed ("record is a string, expected an object")
+    /// and returns false, so that a mapper can stop there.
+    /// </summary>
+    public static bool IsObject(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output, string what = "record")
+    {
+        if (record.ValueKind == JsonValueKind.Object) return true;
+        output.Add(new RecordFailed(position, null, $"{what} is {Describe(record.ValueKind)}, expected an object"));
+        return false;
+    }
 
     public void Fail(string field, string reason)
     {

@@ -22,11 +22,7 @@ internal sealed class HistoryRecordMapper : IRecordMapper
 
     public void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output)
     {
-        if (record.ValueKind != JsonValueKind.Object)
-        {
-            output.Add(new RecordFailed(position, null, $"record is {FieldReader.Describe(record.ValueKind)}, expected an object"));
-            return;
-        }
+        if (!FieldReader.IsObject(record, position, output)) return;
 
         var f = new FieldReader(record);
         var rowId = f.Id("id");

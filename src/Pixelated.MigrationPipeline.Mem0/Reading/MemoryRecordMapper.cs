@@ -46,11 +46,7 @@ internal sealed class MemoryRecordMapper(TimeProvider clock, MemoryMapping? mapp
 
     public void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output)
     {
-        if (record.ValueKind != JsonValueKind.Object)
-        {
-            output.Add(new RecordFailed(position, null, $"record is {FieldReader.Describe(record.ValueKind)}, expected an object"));
-            return;
-        }
+        if (!FieldReader.IsObject(record, position, output)) return;
 
         var f = new FieldReader(record);
         var id = f.Id("id");

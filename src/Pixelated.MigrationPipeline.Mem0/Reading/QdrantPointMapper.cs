@@ -25,11 +25,7 @@ internal sealed class QdrantPointMapper(MemoryRecordMapper inner) : IRecordMappe
 
     public void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output)
     {
-        if (record.ValueKind != JsonValueKind.Object)
-        {
-            output.Add(new RecordFailed(position, null, $"point is {FieldReader.Describe(record.ValueKind)}, expected an object"));
-            return;
-        }
+        if (!FieldReader.IsObject(record, position, output, "point")) return;
 
         if (!record.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object)
         {

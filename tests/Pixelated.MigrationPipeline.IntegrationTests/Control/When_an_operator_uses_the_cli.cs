@@ -100,18 +100,6 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
         Assert.Equal([("patient-0000", "Verified", 0L), ("patient-0001", "Mismatched", 1L)], ReadUsersView(database));
     }
 
-    private static List<(string User, string Status, long Findings)> ReadUsersView(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT user_key, status, findings FROM v_migration_users ORDER BY user_key";
-        using var reader = command.ExecuteReader();
-        var rows = new List<(string, string, long)>();
-        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        return rows;
-    }
-
     private static async Task<JsonElement> ReportAsync(CliProcess cli, ZepEmulatorHost zep, string runId)
     {
         var report = await cli.RunAsync(EnvironmentFor(zep), ["report", "--run", runId, "--format", "json"]);
@@ -131,15 +119,24 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
         rerun = report.GetProperty("rerun"),
     });
 
-    private static List<(string Actor, string Action, string RunId, long Outcome)> ReadAudit(string database)
+    private static List<(string Actor, string Action, string RunId, long Outcome)> ReadAudit(string database) =>
+        Query(database, "SELECT actor, action, run_id, outcome FROM audit_log ORDER BY id",
+            r => (r.GetString(0), r.GetString(1), r.GetString(2).ToLowerInvariant(), r.GetInt64(3)));
+
+    private static List<(string User, string Status, long Findings)> ReadUsersView(string database) =>
+        Query(database, "SELECT user_key, status, findings FROM v_migration_users ORDER BY user_key",
+            r => (r.GetString(0), r.GetString(1), r.GetInt64(2)));
+
+    /// <summary>Reads the CLI's SQLite ledger file directly, read-only, as a dashboard would.</summary>
+    private static List<T> Query<T>(string database, string sql, Func<SqliteDataReader, T> row)
     {
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT actor, action, run_id, outcome FROM audit_log ORDER BY id";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var rows = new List<(string, string, string, long)>();
-        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2).ToLowerInvariant(), reader.GetInt64(3)));
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(row(reader));
         return rows;
     }
 

@@ -59,7 +59,10 @@ public static class IngestBenchmark
                     seconds = Math.Round(stage.Seconds, 2), megabytesPerSecond = Math.Round(megabytes / stage.Seconds, 1),
                     itemsPerSecond = Math.Round(stage.Items / stage.Seconds), peakRssMb = Math.Round(stage.PeakRss / 1048576.0),
                     rows = stage.Items, cpuSeconds = Math.Round(stage.CpuSeconds, 2),
+                    postgresCpuSeconds = Math.Round(stage.PostgresCpuSeconds, 2),
+                    machineCpuBusyPercent = stage.MachineBusyPercent,
                 },
+                loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a",
             }, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         }
@@ -71,7 +74,7 @@ public static class IngestBenchmark
 
     /// <summary>A phase's wall time, items, peak RSS and this process's CPU time (user + system, all threads): on a shared
     /// machine the CPU time says what the phase costs when the wall time only says what it got.</summary>
-    private sealed record Phase(double Seconds, long Items, long PeakRss, double CpuSeconds);
+    private sealed record Phase(double Seconds, long Items, long PeakRss, double CpuSeconds, double PostgresCpuSeconds = 0, double MachineBusyPercent = 0);
 
     private static async Task<Phase> ReadOnlyAsync(string file)
     {
@@ -97,9 +100,12 @@ public static class IngestBenchmark
         var staging = new ExportStagingService(db, new PostgresCopyStagedItemSink(db), Options.Create(new PipelineOptions()),
             NullLogger<ExportStagingService>.Instance);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var postgresCpu = PostgresProcesses.CpuSeconds();
+        var machine = MachineCpu.Now();
         var watch = Stopwatch.StartNew();
         var result = await staging.StageAsync(run.Id, [file], assignUserId: null, CancellationToken.None);
-        return new Phase(watch.Elapsed.TotalSeconds, result.Items, Measurement.PeakRssBytes(), CpuSince(cpu));
+        return new Phase(watch.Elapsed.TotalSeconds, result.Items, Measurement.PeakRssBytes(), CpuSince(cpu),
+            PostgresProcesses.CpuSeconds() - postgresCpu, machine.BusyPercentSince());
     }
 
     private static double CpuSince(TimeSpan start) => (Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds;

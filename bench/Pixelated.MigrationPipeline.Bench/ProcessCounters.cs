@@ -83,3 +83,29 @@ public static class ChildProcesses
         catch (IOException) { return 0; }
     }
 }
+
+/// <summary>
+/// CPU seconds used by all processes named <c>postgres</c> on this machine (the server and its backends, plus the reaped
+/// backends' time the postmaster collected): what the ledger's server spent, next to what our process spent.
+/// </summary>
+public static class PostgresProcesses
+{
+    public static double CpuSeconds()
+    {
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (!stat.Contains("(postgres)", StringComparison.Ordinal)) continue;
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return ticks / 100.0; // USER_HZ = 100
+    }
+}

@@ -70,7 +70,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
                         RecordFailed failure => StagedItemFactory.FromFailure(runId, failure),
                         _ => null,
                     };
-                    // The same item seen twice (two pages, a listing and a history) is one item: within a batch it is
+                    // The same item of a user seen twice (two pages, a listing and a history) is one item: within a batch it is
                     // dropped here, across batches by the sink.
                     if (row is null || !batch.TryAdd(row)) continue;
                     if (row.Status == ItemStatus.Failed)
@@ -118,12 +118,12 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     private sealed class Batch
     {
-        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly HashSet<(string UserKey, string ItemKey)> _keys = [];
         public List<StagedItem> Rows { get; private set; } = new(BatchSize);
 
         public bool TryAdd(StagedItem row)
         {
-            if (!_keys.Add(row.ItemKey)) return false;
+            if (!_keys.Add(StagedItemFactory.IdentityOf(row))) return false;
             Rows.Add(row);
             return true;
         }

@@ -28,7 +28,7 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
         $"INSERT INTO staged_items ({Columns}) " +
         "SELECT * FROM unnest(@run_id, @user_key, @item_key, @kind, @status, @reason, @source_file, @record_index, @session_id, " +
         "@role, @name, @content, @content_hash, @created_at, @sequence, @categories_json, @metadata_json) " +
-        "ON CONFLICT (run_id, item_key) DO NOTHING";
+        "ON CONFLICT (run_id, user_key, item_key) DO NOTHING";
 
     private readonly string _connectionString =
         db.Database.GetConnectionString() ?? throw new InvalidOperationException("The ledger has no connection string.");

@@ -50,7 +50,7 @@ public static class StagedItemFactory
     {
         RunId = runId,
         UserKey = failure.UserId is { Length: <= MaxZepUserIdLength } user ? user : "",
-        ItemKey = $"unreadable:{failure.Position.File}#{failure.Position.RecordIndex}",
+        ItemKey = "unreadable:" + Bounded($"{failure.Position.File}#{failure.Position.RecordIndex}"),
         Kind = StagedItemKind.Unreadable,
         Status = ItemStatus.Failed,
         Reason = failure.ToString(),
@@ -59,8 +59,20 @@ public static class StagedItemFactory
         ContentHash = "",
     };
 
-    /// <summary>The item's key in the ledger: kind and source id (hashed when the id is too long for the key column).</summary>
+    /// <summary>
+    /// What makes a row one item of a run: its user and its key. The same memory seen twice for a user (two pages, a
+    /// listing and a history) is one item; the ledger's unique index on (run, user, item key) holds the same rule.
+    /// </summary>
+    public static (string UserKey, string ItemKey) IdentityOf(StagedItem row) => (row.UserKey, row.ItemKey);
+
+    /// <summary>The item's key in the ledger: kind and source id (hashed when the id is too long for the key index).</summary>
     public static string ItemKeyOf(SourceItem item) =>
-        (item.Kind == SourceItemKind.Memory ? "memory:" : "message:")
-        + (item.SourceId.Length <= 1000 ? item.SourceId : "sha256:" + IdempotencyKey.ContentHash(item.SourceId));
+        (item.Kind == SourceItemKind.Memory ? "memory:" : "message:") + Bounded(item.SourceId);
+
+    /// <summary>Longest id (UTF-8 bytes) kept as it is in a key: with a user id of up to 500 characters the key index's
+    /// entry stays within PostgreSQL's B-tree limit (2,704 bytes) whatever the script.</summary>
+    public const int MaxKeyIdBytes = 512;
+
+    private static string Bounded(string id) =>
+        System.Text.Encoding.UTF8.GetByteCount(id) <= MaxKeyIdBytes ? id : "sha256:" + IdempotencyKey.ContentHash(id);
 }

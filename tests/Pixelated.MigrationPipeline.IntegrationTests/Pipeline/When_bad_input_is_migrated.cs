@@ -51,18 +51,18 @@ public sealed class When_bad_input_is_migrated(ITestOutputHelper output) : IDisp
     /// <summary>What the readers yield, counted as the ledger counts it: one row per distinct item or unreadable record.</summary>
     private static async Task<int> DistinctRecordsAsync(IReadOnlyList<string> files)
     {
-        var keys = new HashSet<string>();
+        var keys = new HashSet<(string, string)>();
         var reader = new Mem0ExportReader();
         foreach (var file in files)
         {
             await foreach (var outcome in reader.ReadAsync(file))
             {
-                keys.Add(outcome switch
+                keys.Add(StagedItemFactory.IdentityOf(outcome switch
                 {
-                    ItemRead i => StagedItemFactory.ItemKeyOf(i.Item),
-                    RecordFailed f => $"unreadable:{f.Position.File}#{f.Position.RecordIndex}",
+                    ItemRead i => StagedItemFactory.FromItem(Guid.Empty, i.Item, includeInactive: false),
+                    RecordFailed f => StagedItemFactory.FromFailure(Guid.Empty, f),
                     _ => throw new InvalidOperationException(),
-                });
+                }));
             }
         }
         return keys.Count;

@@ -284,12 +284,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_staged_items");
 
-                    b.HasIndex("RunId", "ItemKey")
+                    b.HasIndex("RunId", "UserKey", "ItemKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_staged_items_run_id_item_key");
-
-                    b.HasIndex("RunId", "UserKey")
-                        .HasDatabaseName("ix_staged_items_run_id_user_key");
+                        .HasDatabaseName("ix_staged_items_run_id_user_key_item_key");
 
                     b.ToTable("staged_items", (string)null);
                 });
@@ -435,16 +432,6 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_run_users_runs_run_id");
-                });
-
-            modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.StagedItem", b =>
-                {
-                    b.HasOne("Pixelated.MigrationPipeline.Ledger.Entities.MigrationRun", null)
-                        .WithMany()
-                        .HasForeignKey("RunId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_staged_items_runs_run_id");
                 });
 
             modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.ValidationFinding", b =>

@@ -275,12 +275,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_staged_items");
 
-                    b.HasIndex("RunId", "ItemKey")
+                    b.HasIndex("RunId", "UserKey", "ItemKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_staged_items_run_id_item_key");
-
-                    b.HasIndex("RunId", "UserKey")
-                        .HasDatabaseName("ix_staged_items_run_id_user_key");
+                        .HasDatabaseName("ix_staged_items_run_id_user_key_item_key");
 
                     b.ToTable("staged_items", (string)null);
                 });

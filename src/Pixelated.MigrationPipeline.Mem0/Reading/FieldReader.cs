@@ -11,6 +11,8 @@ namespace Pixelated.MigrationPipeline.Mem0.Reading;
 /// </summary>
 internal sealed class FieldReader(JsonElement record)
 {
+    private readonly PropertyIndex _properties = new(record);
+
     public string? FailedField { get; private set; }
 
     public string? FailureReason { get; private set; }
@@ -41,7 +43,7 @@ internal sealed class FieldReader(JsonElement record)
     {
         foreach (var n in names)
         {
-            if (record.TryGetProperty(n, out value) && value.ValueKind != JsonValueKind.Null)
+            if (TryFind(n, out value) && value.ValueKind != JsonValueKind.Null)
             {
                 name = n;
                 return true;
@@ -53,8 +55,10 @@ internal sealed class FieldReader(JsonElement record)
         return false;
     }
 
+    private bool TryFind(string name, out JsonElement value) => _properties.TryFind(name, out value);
+
     /// <summary>True when any of the names is present (even as null).</summary>
-    public bool Has(params string[] names) => names.Any(n => record.TryGetProperty(n, out _));
+    public bool Has(params string[] names) => names.Any(n => TryFind(n, out _));
 
     /// <summary>A string that must be present, non-null and not blank.</summary>
     public string? RequiredString(params string[] names) => RequiredString(names, "required field is missing or null");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Pixelated.MigrationPipeline.Mem0.Reading;
@@ -91,9 +92,26 @@ public static class Mem0Timestamp
         utc = default;
         return value.ValueKind switch
         {
-            JsonValueKind.String => TryParse(value.GetString(), out utc),
+            JsonValueKind.String => TryParseWithExplicitOffset(value, out utc) || TryParse(value.GetString(), out utc),
             JsonValueKind.Number => value.TryGetDouble(out var seconds) && TryParseEpochSeconds(seconds, out utc),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// The common shape (<c>yyyy-MM-ddTHH:mm:ss[.f…](Z|±HH:MM)</c>) read straight from the JSON bytes by System.Text.Json's
+    /// ISO-8601 parser, without making a string or trying the formats one by one (a tenth of the reading time of a large
+    /// export went to them). Only values that carry their own offset: System.Text.Json would read a naive value in the
+    /// machine's time zone, where mem0's naive values are UTC; those, and anything it refuses, go the general way.
+    /// </summary>
+    private static bool TryParseWithExplicitOffset(JsonElement value, out DateTimeOffset utc)
+    {
+        utc = default;
+        var raw = JsonMarshal.GetRawUtf8Value(value).Trim((byte)'"');
+        var explicitOffset = raw.Length >= 20 && raw[10] == (byte)'T' && !raw.Contains((byte)'\\')
+            && (raw[^1] == (byte)'Z' || raw[^6] is (byte)'+' or (byte)'-' && raw[^3] == (byte)':');
+        if (!explicitOffset || !value.TryGetDateTimeOffset(out var parsed)) return false;
+        utc = parsed.ToUniversalTime();
+        return true;
     }
 }

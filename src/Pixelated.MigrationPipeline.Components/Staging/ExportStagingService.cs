@@ -20,7 +20,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     public sealed record StagingResult(IReadOnlyList<string> Users, int Items, int FailedRecords);
 
-    private sealed record Tally(SortedSet<string> Users, int Failed);
+    private sealed record Tally(IReadOnlyList<string> Users, int Failed);
 
     public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct)
     {
@@ -48,14 +48,14 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         db.RunUsers.AddRange(tally.Users.Select(u => new RunUser { RunId = runId, UserKey = u, Status = UserStatus.Staged, UpdatedAt = now }));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        return new StagingResult(tally.Users.ToList(), items, tally.Failed);
+        return new StagingResult(tally.Users, items, tally.Failed);
     }
 
     private async Task<Tally> ReadAllAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId,
         ChannelWriter<List<StagedItem>> output, CancellationToken ct)
     {
         var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId });
-        var users = new SortedSet<string>(StringComparer.Ordinal);
+        var users = new HashSet<string>(StringComparer.Ordinal);
         var batch = new Batch();
         var failed = 0;
         try
@@ -86,7 +86,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
                 }
             }
             if (batch.Rows.Count > 0) await output.WriteAsync(batch.TakeRows(), ct);
-            return new Tally(users, failed);
+            return new Tally(users.Order(StringComparer.Ordinal).ToList(), failed);
         }
         finally
         {

@@ -8,8 +8,8 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>
 /// Binary COPY into <c>staged_items</c> (DESIGN.md §2: ~10x batched inserts), two batches at a time, each on its own
-/// pooled connection to the ledger: one PostgreSQL backend spends most of a core per row on the indexes and the foreign
-/// key. Duplicates across batches are caught by the table's unique index, not by memory: such a batch is re-sent as
+/// pooled connection to the ledger: one PostgreSQL backend spends most of a core per row on the heap, the key index and
+/// the WAL. Rows are encoded by <see cref="PgBinaryCopyRows"/> into Npgsql's raw COPY stream. Duplicates across batches are caught by the table's unique index, not by memory: such a batch is re-sent as
 /// <c>INSERT … ON CONFLICT DO NOTHING</c>, so a multi-GB export is de-duplicated exactly in constant memory. Two
 /// concurrent batches holding the same two keys in crossed order can deadlock; the batch PostgreSQL picks as the victim
 /// is re-sent the same way once the other one committed.
@@ -61,33 +61,42 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
 
     private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<StagedItem> batch, CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, ct);
-        // Fields are written with the synchronous calls: they only copy into Npgsql's buffer, which goes to the socket when
-        // full (a blocking send on this writer's thread); the async calls cost a state machine per field (17 per row).
-        foreach (var item in batch)
+        await using var copy = await connection.BeginRawBinaryCopyAsync(Copy, ct);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            importer.StartRow();
-            importer.Write(item.RunId, NpgsqlDbType.Uuid);
-            importer.Write(item.UserKey, NpgsqlDbType.Varchar);
-            importer.Write(item.ItemKey, NpgsqlDbType.Varchar);
-            importer.Write(item.Kind.ToString(), NpgsqlDbType.Varchar);
-            importer.Write(item.Status.ToString(), NpgsqlDbType.Varchar);
-            WriteText(importer, item.Reason);
-            importer.Write(item.SourceFile, NpgsqlDbType.Text);
-            importer.Write(item.RecordIndex, NpgsqlDbType.Bigint);
-            WriteText(importer, item.SessionId);
-            WriteText(importer, item.Role);
-            WriteText(importer, item.Name);
-            WriteText(importer, item.Content);
-            importer.Write(item.ContentHash, NpgsqlDbType.Varchar);
-            if (item.CreatedAt is { } at) importer.Write(at.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            else importer.WriteNull();
-            importer.Write(item.Sequence, NpgsqlDbType.Integer);
-            WriteText(importer, item.CategoriesJson);
-            WriteText(importer, item.MetadataJson);
+            // Rows are encoded into a buffer that goes to the socket when full (a blocking send on this writer's thread).
+            using var rows = new PgBinaryCopyRows(copy);
+            rows.WriteHeader();
+            foreach (var item in batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                rows.StartRow(17);
+                rows.WriteUuid(item.RunId);
+                rows.WriteText(item.UserKey);
+                rows.WriteText(item.ItemKey);
+                rows.WriteText(item.Kind.ToString());
+                rows.WriteText(item.Status.ToString());
+                rows.WriteText(item.Reason);
+                rows.WriteText(item.SourceFile);
+                rows.WriteInt64Field(item.RecordIndex);
+                rows.WriteText(item.SessionId);
+                rows.WriteText(item.Role);
+                rows.WriteText(item.Name);
+                rows.WriteText(item.Content);
+                rows.WriteText(item.ContentHash);
+                rows.WriteTimestamp(item.CreatedAt);
+                rows.WriteInt32Field(item.Sequence);
+                rows.WriteText(item.CategoriesJson);
+                rows.WriteText(item.MetadataJson);
+            }
+            rows.Complete();
         }
-        await importer.CompleteAsync(ct);
+        catch
+        {
+            // Without this, disposing the stream would end the COPY and commit the rows sent so far.
+            await copy.CancelAsync();
+            throw;
+        }
     }
 
     private static async Task<int> InsertIgnoringDuplicatesAsync(NpgsqlConnection connection, IReadOnlyList<StagedItem> batch, CancellationToken ct)
@@ -113,11 +122,5 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
         Add("categories_json", NpgsqlDbType.Text, i => i.CategoriesJson);
         Add("metadata_json", NpgsqlDbType.Text, i => i.MetadataJson);
         return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void WriteText(NpgsqlBinaryImporter importer, string? value)
-    {
-        if (value is null) importer.WriteNull();
-        else importer.Write(value, NpgsqlDbType.Text);
     }
 }

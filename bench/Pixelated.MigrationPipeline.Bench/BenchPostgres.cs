@@ -18,6 +18,9 @@ public sealed class BenchPostgres : IAsyncDisposable
 
     public string ServerConnectionString { get; }
 
+    /// <summary>The throwaway server's postmaster, to count its CPU time; null for a given server.</summary>
+    public int? PostmasterPid => _local?.PostmasterPid;
+
     public static async Task<BenchPostgres> StartAsync(string? given)
     {
         given ??= Environment.GetEnvironmentVariable("PIXELATED_BENCH_POSTGRES");

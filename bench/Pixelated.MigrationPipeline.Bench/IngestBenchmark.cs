@@ -40,7 +40,7 @@ public static class IngestBenchmark
             var read = await ReadOnlyAsync(file);
             Measurement.ResetPeakRss();
             await using var postgres = await BenchPostgres.StartAsync(args.String("postgres"));
-            var stage = await StageAsync(file, await postgres.CreateDatabaseAsync("bench_ingest"));
+            var stage = await StageAsync(file, await postgres.CreateDatabaseAsync("bench_ingest"), postgres.PostmasterPid);
 
             var megabytes = generated.Bytes / 1048576.0;
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -86,7 +86,7 @@ public static class IngestBenchmark
         return new Phase(watch.Elapsed.TotalSeconds, items, Measurement.PeakRssBytes(), CpuSince(cpu));
     }
 
-    private static async Task<Phase> StageAsync(string file, string ledger)
+    private static async Task<Phase> StageAsync(string file, string ledger, int? postmasterPid)
     {
         var builder = new DbContextOptionsBuilder<PostgresLedgerDbContext>();
         builder.UseLedgerPostgres(ledger);
@@ -100,12 +100,12 @@ public static class IngestBenchmark
         var staging = new ExportStagingService(db, new PostgresCopyStagedItemSink(db), Options.Create(new PipelineOptions()),
             NullLogger<ExportStagingService>.Instance);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var postgresCpu = PostgresProcesses.CpuSeconds();
+        var postgresCpu = PostgresProcesses.CpuSeconds(postmasterPid);
         var machine = MachineCpu.Now();
         var watch = Stopwatch.StartNew();
         var result = await staging.StageAsync(run.Id, [file], assignUserId: null, CancellationToken.None);
         return new Phase(watch.Elapsed.TotalSeconds, result.Items, Measurement.PeakRssBytes(), CpuSince(cpu),
-            PostgresProcesses.CpuSeconds() - postgresCpu, machine.BusyPercentSince());
+            PostgresProcesses.CpuSeconds(postmasterPid) - postgresCpu, machine.BusyPercentSince());
     }
 
     private static double CpuSince(TimeSpan start) => (Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds;

@@ -85,23 +85,25 @@ public static class ChildProcesses
 }
 
 /// <summary>
-/// CPU seconds used by all processes named <c>postgres</c> on this machine (the server and its backends, plus the reaped
-/// backends' time the postmaster collected): what the ledger's server spent, next to what our process spent.
+/// CPU seconds used by one PostgreSQL server: its postmaster (with the time of the backends it has reaped) and its live
+/// children (backends, writer, WAL writer...). Only this server's: other servers on the machine are not counted.
 /// </summary>
 public static class PostgresProcesses
 {
-    public static double CpuSeconds()
+    public static double CpuSeconds(int? postmasterPid)
     {
+        if (postmasterPid is not { } postmaster) return double.NaN;
         long ticks = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (!stat.Contains("(postgres)", StringComparison.Ordinal)) continue;
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+                var parent = int.Parse(fields[1]);
+                if (pid == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+                else if (parent == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }

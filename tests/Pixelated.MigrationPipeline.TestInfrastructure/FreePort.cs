@@ -56,6 +56,32 @@ public static class FreePort
         }
     }
 
+    /// <summary>
+    /// Starts a server on ports picked just before (<paramref name="pickPorts"/>), trying again with new ports when the
+    /// start fails (another process may take a picked port before the server binds it): three attempts.
+    /// </summary>
+    public static async Task StartWithRetriesAsync(string server, Action pickPorts, Func<Task> start, Action<string> log)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            pickPorts();
+            try
+            {
+                await start();
+                return;
+            }
+            catch (Exception ex) when (attempt < Attempts)
+            {
+                log($"{server} start attempt {attempt} failed, retrying with other ports: {ex.Message}");
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException($"{server} did not start.", ex);
+            }
+        }
+    }
+
     /// <summary>True when a TCP connection to 127.0.0.1:<paramref name="port"/> succeeds within the timeout.</summary>
     public static async Task<bool> IsListeningAsync(int port, TimeSpan timeout)
     {

@@ -104,25 +104,12 @@ public sealed class LocalPostgres : IPostgresService
             return;
         }
 
-        Exception? last = null;
-        for (var attempt = 1; attempt <= 3; attempt++)
+        await FreePort.StartWithRetriesAsync("PostgreSQL", () => Port = FreePort.Get(), async () =>
         {
-            Port = FreePort.Get();
             await WriteSettingsAsync();
-            try
-            {
-                await StartOnceAsync();
-                _everStarted = true;
-                return;
-            }
-            catch (Exception ex) when (attempt < 3)
-            {
-                last = ex;
-                _log($"PostgreSQL start attempt {attempt} failed, retrying with another port: {ex.Message}");
-            }
-        }
-
-        throw new InvalidOperationException("PostgreSQL did not start.", last);
+            await StartOnceAsync();
+        }, _log);
+        _everStarted = true;
     }
 
     public async Task StopAsync()

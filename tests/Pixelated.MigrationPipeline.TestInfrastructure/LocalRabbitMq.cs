@@ -93,25 +93,12 @@ public sealed class LocalRabbitMq : IRabbitMqService
         }
 
         _epmdWasRunning = await FreePort.IsListeningAsync(4369, TimeSpan.FromMilliseconds(500));
-        Exception? last = null;
-        for (var attempt = 1; attempt <= 3; attempt++)
+        await FreePort.StartWithRetriesAsync("RabbitMQ", () =>
         {
             Port = FreePort.Get();
             DistPort = FreePort.Get();
-            try
-            {
-                await StartOnceAsync();
-                _everStarted = true;
-                return;
-            }
-            catch (Exception ex) when (attempt < 3)
-            {
-                last = ex;
-                _log($"RabbitMQ start attempt {attempt} failed, retrying with other ports: {ex.Message}");
-            }
-        }
-
-        throw new InvalidOperationException("RabbitMQ did not start.", last);
+        }, StartOnceAsync, _log);
+        _everStarted = true;
     }
 
     public async Task StopAsync()

@@ -73,28 +73,11 @@ public static class SyntheticExportGenerator
         var countOffset = file.Position;
         await file.WriteAsync(Encoding.UTF8.GetBytes(countPlaceholder + ", \"next\": null, \"previous\": null, \"results\": [\n"), ct).ConfigureAwait(false);
 
-        var buffer = new MemoryStream();
-        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        long records = 0;
-        var time = options.Start;
-        var max = (long)options.Users * options.MemoriesPerUser;
-        while (records < max && (options.TargetBytes is not { } target || file.Position < target))
+        var (records, _) = await WriteRecordsAsync(file, random, options, (writer, record, user, time) =>
         {
-            ct.ThrowIfCancellationRequested();
-            var user = UserId((int)(records % options.Users));
-            time = time.AddSeconds(random.Next(30, 900)).AddTicks(random.Next(0, 10_000_000));
-            buffer.SetLength(0);
-            writer.Reset();
-            if (records > 0)
-            {
-                buffer.Write(",\n"u8);
-            }
-
-            WriteMemory(writer, random, options, records, user, time);
-            await writer.FlushAsync(ct).ConfigureAwait(false);
-            await file.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
-            records++;
-        }
+            WriteMemory(writer, random, options, record, user, time);
+            return 1;
+        }, ct).ConfigureAwait(false);
 
         await file.WriteAsync("\n]}\n"u8.ToArray(), ct).ConfigureAwait(false);
         var length = file.Position;
@@ -112,25 +95,10 @@ public static class SyntheticExportGenerator
         var random = new Random(options.Seed);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         await file.WriteAsync("[\n"u8.ToArray(), ct).ConfigureAwait(false);
-        var buffer = new MemoryStream();
-        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        long records = 0, items = 0;
-        var time = options.Start;
-        var max = (long)options.Users * options.MemoriesPerUser;
-        while (records < max && (options.TargetBytes is not { } target || file.Position < target))
+        var (records, items) = await WriteRecordsAsync(file, random, options, (writer, record, user, time) =>
         {
-            ct.ThrowIfCancellationRequested();
-            var user = UserId((int)(records % options.Users));
-            time = time.AddSeconds(random.Next(30, 900)).AddTicks(random.Next(0, 10_000_000));
-            buffer.SetLength(0);
-            writer.Reset();
-            if (records > 0)
-            {
-                buffer.Write(",\n"u8);
-            }
-
-            var delete = records % 50 == 49;
-            var memory = Sentence(random, options, records);
+            var delete = record % 50 == 49;
+            var memory = Sentence(random, options, record);
             writer.WriteStartObject();
             writer.WriteString("id", NewGuid(random));
             writer.WriteString("memory_id", NewGuid(random));
@@ -140,7 +108,7 @@ public static class SyntheticExportGenerator
             {
                 writer.WriteStartObject();
                 writer.WriteString("role", Roles[m == 0 ? 0 : random.Next(Roles.Length)]);
-                writer.WriteString("content", Sentence(random, options, records + m));
+                writer.WriteString("content", Sentence(random, options, record + m));
                 writer.WriteEndObject();
             }
 
@@ -159,21 +127,52 @@ public static class SyntheticExportGenerator
             writer.WriteString("user_id", user);
             writer.WriteNull("agent_id");
             writer.WriteNull("app_id");
-            writer.WriteString("session_id", $"{user}-session-{records / (options.Users * 5L)}");
+            writer.WriteString("session_id", $"{user}-session-{record / (options.Users * 5L)}");
             writer.WriteNull("categories");
-            writer.WriteString("event", delete ? "DELETE" : records % 7 == 3 ? "UPDATE" : "ADD");
+            writer.WriteString("event", delete ? "DELETE" : record % 7 == 3 ? "UPDATE" : "ADD");
             writer.WriteNull("metadata");
             writer.WriteString("created_at", Pacific(time));
             writer.WriteString("updated_at", Pacific(time));
             writer.WriteEndObject();
-            await writer.FlushAsync(ct).ConfigureAwait(false);
-            await file.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
-            items += messages + (delete ? 1 : 0);
-            records++;
-        }
+            return messages + (delete ? 1 : 0);
+        }, ct).ConfigureAwait(false);
 
         await file.WriteAsync("\n]\n"u8.ToArray(), ct).ConfigureAwait(false);
         return new SyntheticExportResult(file.Position, records, items, (int)Math.Min(options.Users, records));
+    }
+
+    /// <summary>
+    /// The records of a JSON array, one after another (",\n" between them), until the options' record count or target
+    /// size: each record is given its index, its user (round robin) and a creation time a little after the last one.
+    /// Returns the records and the items they hold (what <paramref name="writeRecord"/> says each one holds).
+    /// </summary>
+    private static async Task<(long Records, long Items)> WriteRecordsAsync(FileStream file, Random random, SyntheticExportOptions options,
+        Func<Utf8JsonWriter, long, string, DateTimeOffset, int> writeRecord, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        long records = 0, items = 0;
+        var time = options.Start;
+        var max = (long)options.Users * options.MemoriesPerUser;
+        while (records < max && (options.TargetBytes is not { } target || file.Position < target))
+        {
+            ct.ThrowIfCancellationRequested();
+            var user = UserId((int)(records % options.Users));
+            time = time.AddSeconds(random.Next(30, 900)).AddTicks(random.Next(0, 10_000_000));
+            buffer.SetLength(0);
+            writer.Reset();
+            if (records > 0)
+            {
+                buffer.Write(",\n"u8);
+            }
+
+            items += writeRecord(writer, records, user, time);
+            await writer.FlushAsync(ct).ConfigureAwait(false);
+            await file.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
+            records++;
+        }
+
+        return (records, items);
     }
 
     private static string UserId(int index) => $"client-{index:D5}";

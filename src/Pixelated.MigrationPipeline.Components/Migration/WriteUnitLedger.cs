@@ -65,17 +65,9 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
 
     public bool AnyInState(IEnumerable<string> keys, WriteState state) => keys.Any(k => StateOf(k) == state);
 
-    /// <summary>Marks one unit <c>Sent</c> and saves it (with any confirmations staged since the last save) before its call.</summary>
-    public async Task MarkSentAsync(string key, WriteUnitKind kind, CancellationToken ct)
-    {
-        var unit = GetOrAdd(key, kind);
-        unit.State = WriteState.Sent;
-        unit.Attempts++;
-        await SaveAsync(unit, ct);
-    }
-
     /// <summary>
-    /// Marks a group of units <c>Sent</c> in one save, before any of their calls (write-ahead for the group). A unit of the
+    /// Marks a group of units <c>Sent</c> in one save (which also carries the confirmations staged since the last save),
+    /// before any of their calls (write-ahead for the group). A unit of the
     /// group whose call was never made (the worker died first) is left <c>Sent</c>, so the next attempt reads Zep back
     /// before sending it: the same rule as for a unit whose call had an unknown outcome (DESIGN.md §3.3).
     /// </summary>

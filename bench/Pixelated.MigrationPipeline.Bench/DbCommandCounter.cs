@@ -5,13 +5,20 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Pixelated.MigrationPipeline.Bench;
 
-/// <summary>Counts the ledger's database round trips (every command EF Core executes) in the embedded run, by statement shape.</summary>
-public sealed partial class DbCommandCounter : DbCommandInterceptor
+/// <summary>
+/// Counts the ledger's database round trips (every command EF Core executes) in the embedded run, by statement shape, and
+/// its transactions: each explicit one (a multi-statement SaveChanges, a service's own transaction) plus each command run
+/// outside one (SQLite runs it as a transaction of its own), comparable with the distributed run's count from PostgreSQL.
+/// </summary>
+public sealed partial class DbCommandCounter : DbCommandInterceptor, IDbTransactionInterceptor
 {
     private readonly ConcurrentDictionary<string, long> _shapes = new(StringComparer.Ordinal);
     private long _commands;
+    private long _transactions;
 
     public long Commands => Interlocked.Read(ref _commands);
+
+    public long Transactions => Interlocked.Read(ref _transactions);
 
     /// <summary>The most frequent statement shapes (verb and table of each statement in the command), most frequent first.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> TopShapes(int count) =>
@@ -22,11 +29,26 @@ public sealed partial class DbCommandCounter : DbCommandInterceptor
     {
         _shapes.Clear();
         Interlocked.Exchange(ref _commands, 0);
+        Interlocked.Exchange(ref _transactions, 0);
+    }
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Interlocked.Increment(ref _transactions);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+        CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _transactions);
+        return ValueTask.FromResult(result);
     }
 
     private void Count(DbCommand command)
     {
         Interlocked.Increment(ref _commands);
+        if (command.Transaction is null) Interlocked.Increment(ref _transactions);
         var shape = string.Join(" + ", Statement().Matches(command.CommandText).Select(m => $"{(m.Groups[1].Success ? "SELECT" : m.Groups[2].Value.ToUpperInvariant())} {m.Groups[3].Value}").Distinct());
         _shapes.AddOrUpdate(shape.Length == 0 ? "other" : shape, 1, (_, n) => n + 1);
     }

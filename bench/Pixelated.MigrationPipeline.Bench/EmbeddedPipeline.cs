@@ -17,7 +17,7 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// </summary>
 public static class EmbeddedPipeline
 {
-    public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, IReadOnlyList<KeyValuePair<string, long>> DbCommandShapes,
+    public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, long DbTransactions, IReadOnlyList<KeyValuePair<string, long>> DbCommandShapes,
         double[] UserLatencies, object Process);
 
     public static async Task<Result> RunAsync(string[] files, string folder, ZepEmulatorHost zep, string mode, int clientRpm, int concurrency)
@@ -53,6 +53,7 @@ public static class EmbeddedPipeline
             var seconds = watch.Elapsed.TotalSeconds;
             var process = counters.Stop();
             var dbCommands = commands.Commands;
+            var dbTransactions = commands.Transactions;
             var shapes = commands.TopShapes(10);
             var peak = Measurement.PeakRssBytes() / 1048576;
             await using var figures = host.Services.CreateAsyncScope();
@@ -61,7 +62,7 @@ public static class EmbeddedPipeline
             var ingestedAt = (await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId)).IngestedAt!.Value;
             var latencies = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UpdatedAt).ToListAsync())
                 .Select(t => (t - ingestedAt).TotalSeconds).ToArray();
-            return new Result(report, seconds, peak, rows, dbCommands, shapes, latencies, process);
+            return new Result(report, seconds, peak, rows, dbCommands, dbTransactions, shapes, latencies, process);
         }
         finally
         {

@@ -40,5 +40,6 @@ public static class LedgerServiceCollectionExtensions
         builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
 
     public static DbContextOptionsBuilder UseLedgerSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
+        builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention()
+            .AddInterceptors(SqliteConnectionSetup.Instance);
 }

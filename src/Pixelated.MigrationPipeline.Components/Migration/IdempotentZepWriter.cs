@@ -12,6 +12,9 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// threads (after checking the thread's owner). Validation errors (400) fail only the items concerned.
 /// Unknown outcomes (5xx, timeouts, cut connections) propagate, leaving the unit <c>Sent</c>, so the message is retried
 /// and the retry reads back first.
+/// Ledger round trips: units are marked <c>Sent</c> in groups (one save per group, before the group's calls) and their
+/// confirmations are saved with the next save (the next group's, or the user's outcome in <see cref="UserMigrationService"/>),
+/// so a unit costs no save of its own. Whatever an attempt that dies leaves <c>Sent</c> is read back before it is resent.
 /// </summary>
 public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey)
 {
@@ -20,19 +23,86 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     /// <summary>Item keys that could not be written, with a reason safe for the ledger.</summary>
     public Dictionary<string, string> FailedItems { get; } = new(StringComparer.Ordinal);
 
-    public async Task EnsureUserAsync(PlannedUser user, CancellationToken ct)
+    /// <summary>
+    /// At most this many units are marked <c>Sent</c> in one save before their calls. It bounds what an attempt that dies
+    /// halfway leaves <c>Sent</c> (each such unit costs the next attempt a read-back, shared per thread and per user).
+    /// </summary>
+    public const int WriteAheadGroupSize = 100;
+
+    /// <summary>
+    /// Creates the user and its threads, after marking all of them <c>Sent</c> in one save; returns the threads that exist
+    /// for this user (those whose id belongs to another user fail with their items).
+    /// </summary>
+    public async Task<List<PlannedThread>> EnsureUserAndThreadsAsync(PlannedUser user, IReadOnlyList<PlannedThread> threads, CancellationToken ct)
     {
-        if (ledger.StateOf(user.Key) == WriteState.Confirmed) return;
-        await ledger.MarkSentAsync(user.Key, WriteUnitKind.User, ct);
-        await GuardAsync(user.Key, WriteUnitKind.User, () => zep.CreateUserAsync(user.Request, ct), ct);
-        await ledger.ConfirmAsync(user.Key, WriteUnitKind.User, user.Request.UserId, ct);
+        var userOpen = ledger.StateOf(user.Key) != WriteState.Confirmed;
+        var open = threads.Where(t => ledger.StateOf(t.Key) != WriteState.Confirmed).ToList();
+        var group = open.Select(t => (t.Key, WriteUnitKind.Thread)).ToList();
+        if (userOpen) group.Insert(0, (user.Key, WriteUnitKind.User));
+        await ledger.MarkSentAsync(group, ct);
+
+        if (userOpen)
+        {
+            await GuardAsync(user.Key, WriteUnitKind.User, () => zep.CreateUserAsync(user.Request, ct), ct);
+            ledger.Confirm(user.Key, WriteUnitKind.User, user.Request.UserId);
+        }
+        foreach (var thread in open) await CreateThreadAsync(thread, ct);
+        return threads.Where(t => ledger.StateOf(t.Key) == WriteState.Confirmed).ToList();
     }
 
-    /// <summary>Creates the thread if needed; false (with its items failed) when the thread id belongs to another user.</summary>
-    public async Task<bool> EnsureThreadAsync(PlannedThread thread, CancellationToken ct)
+    /// <summary>
+    /// Writes the message batches of the given threads (in order) and the episodes that are not yet confirmed or failed.
+    /// Units left <c>Sent</c> by an earlier attempt are looked up in Zep first (one read per thread, one for the user's
+    /// episodes) and only what is missing is sent; the rest are marked <c>Sent</c> in groups of
+    /// <see cref="WriteAheadGroupSize"/>, one save per group, before their calls.
+    /// </summary>
+    public async Task WriteMessagesAndEpisodesAsync(IReadOnlyList<PlannedThread> threads, IReadOnlyList<PlannedEpisode> episodes, CancellationToken ct)
     {
-        if (ledger.StateOf(thread.Key) == WriteState.Confirmed) return true;
-        await ledger.MarkSentAsync(thread.Key, WriteUnitKind.Thread, ct);
+        var sends = new List<(string Key, WriteUnitKind Kind, Func<Task> Send)>();
+        foreach (var thread in threads)
+        {
+            foreach (var batch in thread.Batches)
+            {
+                var state = ledger.StateOf(batch.Key);
+                if (state is WriteState.Confirmed or WriteState.Failed) continue;
+                var toSend = batch.Messages;
+                if (state == WriteState.Sent)
+                {
+                    var present = await _readBack.ThreadMessageKeysAsync(thread.ThreadId, ct);
+                    toSend = batch.Messages.Where(m => !present.Contains(m.Key)).ToList();
+                }
+                if (toSend.Count == 0)
+                {
+                    ledger.Confirm(batch.Key, WriteUnitKind.Messages, null);
+                    continue;
+                }
+                var (t, b, messages) = (thread, batch, toSend);
+                sends.Add((batch.Key, WriteUnitKind.Messages, () => SendMessagesAsync(t, b, messages, ct)));
+            }
+        }
+        foreach (var episode in episodes)
+        {
+            var state = ledger.StateOf(episode.Key);
+            if (state is WriteState.Confirmed or WriteState.Failed) continue;
+            if (state == WriteState.Sent && await _readBack.HasEpisodeAsync(episode.Key, ct))
+            {
+                ledger.Confirm(episode.Key, WriteUnitKind.Episode, null);
+                continue;
+            }
+            var e = episode;
+            sends.Add((episode.Key, WriteUnitKind.Episode, () => SendEpisodeAsync(e, ct)));
+        }
+
+        foreach (var group in sends.Chunk(WriteAheadGroupSize))
+        {
+            await ledger.MarkSentAsync(group.Select(s => (s.Key, s.Kind)).ToList(), ct);
+            foreach (var send in group) await send.Send();
+        }
+    }
+
+    /// <summary>Creates a thread already marked <c>Sent</c>; fails it (with its items) when the id belongs to another user.</summary>
+    private async Task CreateThreadAsync(PlannedThread thread, CancellationToken ct)
+    {
         var created = await GuardAsync(thread.Key, WriteUnitKind.Thread,
             () => zep.CreateThreadAsync(new CreateThreadRequest(thread.ThreadId, userKey), ct), ct);
         if (!created)
@@ -43,58 +113,33 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 const string reason = "Zep thread id already exists under another user";
                 await ledger.FailAsync(thread.Key, WriteUnitKind.Thread, reason, ct);
                 foreach (var m in thread.Batches.SelectMany(b => b.Messages)) FailedItems.TryAdd(m.ItemKey, reason);
-                return false;
-            }
-        }
-        await ledger.ConfirmAsync(thread.Key, WriteUnitKind.Thread, thread.ThreadId, ct);
-        return true;
-    }
-
-    public async Task WriteBatchAsync(PlannedThread thread, PlannedMessageBatch batch, CancellationToken ct)
-    {
-        var state = ledger.StateOf(batch.Key);
-        if (state is WriteState.Confirmed or WriteState.Failed) return;
-
-        var toSend = batch.Messages;
-        if (state == WriteState.Sent)
-        {
-            var present = await _readBack.ThreadMessageKeysAsync(thread.ThreadId, ct);
-            toSend = batch.Messages.Where(m => !present.Contains(m.Key)).ToList();
-        }
-        if (toSend.Count > 0)
-        {
-            await ledger.MarkSentAsync(batch.Key, WriteUnitKind.Messages, ct);
-            try
-            {
-                var response = await GuardAsync(batch.Key, WriteUnitKind.Messages,
-                    () => zep.AddMessagesAsync(thread.ThreadId, new AddMessagesRequest(toSend.Select(m => m.Message).ToList()), ct), ct);
-                await ledger.ConfirmAsync(batch.Key, WriteUnitKind.Messages, string.Join(',', response.MessageUuids), ct);
-                return;
-            }
-            catch (ZepApiException e) when (IsRejection(e))
-            {
-                await ledger.FailAsync(batch.Key, WriteUnitKind.Messages, e.Describe(), ct);
-                foreach (var m in batch.Messages) FailedItems.TryAdd(m.ItemKey, e.Describe());
                 return;
             }
         }
-        await ledger.ConfirmAsync(batch.Key, WriteUnitKind.Messages, null, ct);
+        ledger.Confirm(thread.Key, WriteUnitKind.Thread, thread.ThreadId);
     }
 
-    public async Task WriteEpisodeAsync(PlannedEpisode episode, CancellationToken ct)
+    private async Task SendMessagesAsync(PlannedThread thread, PlannedMessageBatch batch, IReadOnlyList<PlannedMessage> toSend, CancellationToken ct)
     {
-        var state = ledger.StateOf(episode.Key);
-        if (state is WriteState.Confirmed or WriteState.Failed) return;
-        if (state == WriteState.Sent && await _readBack.HasEpisodeAsync(episode.Key, ct))
+        try
         {
-            await ledger.ConfirmAsync(episode.Key, WriteUnitKind.Episode, null, ct);
-            return;
+            var response = await GuardAsync(batch.Key, WriteUnitKind.Messages,
+                () => zep.AddMessagesAsync(thread.ThreadId, new AddMessagesRequest(toSend.Select(m => m.Message).ToList()), ct), ct);
+            ledger.Confirm(batch.Key, WriteUnitKind.Messages, string.Join(',', response.MessageUuids));
         }
-        await ledger.MarkSentAsync(episode.Key, WriteUnitKind.Episode, ct);
+        catch (ZepApiException e) when (IsRejection(e))
+        {
+            await ledger.FailAsync(batch.Key, WriteUnitKind.Messages, e.Describe(), ct);
+            foreach (var m in batch.Messages) FailedItems.TryAdd(m.ItemKey, e.Describe());
+        }
+    }
+
+    private async Task SendEpisodeAsync(PlannedEpisode episode, CancellationToken ct)
+    {
         try
         {
             var created = await GuardAsync(episode.Key, WriteUnitKind.Episode, () => zep.AddDataAsync(episode.Request, ct), ct);
-            await ledger.ConfirmAsync(episode.Key, WriteUnitKind.Episode, created.Uuid, ct);
+            ledger.Confirm(episode.Key, WriteUnitKind.Episode, created.Uuid);
         }
         catch (ZepApiException e) when (IsRejection(e))
         {

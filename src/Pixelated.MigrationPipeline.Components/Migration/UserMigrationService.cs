@@ -44,12 +44,7 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
         var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys, ct);
         var writer = new IdempotentZepWriter(zep, ledger, userKey);
 
-        await writer.EnsureUserAsync(plan.User, ct);
-        var threads = new List<PlannedThread>();
-        foreach (var thread in plan.Threads)
-        {
-            if (await writer.EnsureThreadAsync(thread, ct)) threads.Add(thread);
-        }
+        var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, ct);
         if (writeMode.UseBatch)
         {
             var batches = new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, writer.FailedItems);
@@ -60,15 +55,12 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
                 writeMode.BatchApiUnavailable();
             }
         }
-        foreach (var thread in threads)
-        {
-            foreach (var batch in thread.Batches) await writer.WriteBatchAsync(thread, batch, ct);
-        }
-        foreach (var episode in plan.Episodes) await writer.WriteEpisodeAsync(episode, ct);
+        await writer.WriteMessagesAndEpisodesAsync(threads, plan.Episodes, ct);
 
         // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
-        // UPDATE per item), then the failed items (with their reasons) and the user are saved. The user's lock is held, so
-        // nothing else changes its items meanwhile; the tracked copies of the migrated items are not used after this.
+        // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
+        // save, and the user are saved. The user's lock is held, so nothing else changes its items meanwhile; the tracked
+        // copies of the migrated items are not used after this.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var failedKeys = writer.FailedItems.Keys.ToList();
         await db.StagedItems

@@ -4,7 +4,10 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
-/// <summary>The write-ahead record of a user's Zep writes: a unit is <c>Sent</c> before its HTTP call and <c>Confirmed</c> after it.</summary>
+/// <summary>
+/// The write-ahead record of a user's Zep writes: a unit is <c>Sent</c> (saved) before its HTTP call and <c>Confirmed</c>
+/// after it. Confirmations are not saved on their own: they ride on the next save of the same ledger (see <see cref="Confirm"/>).
+/// </summary>
 public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
 {
     public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, string target, Guid runId, string userKey, IEnumerable<string> keys, CancellationToken ct)
@@ -62,21 +65,40 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
 
     public bool AnyInState(IEnumerable<string> keys, WriteState state) => keys.Any(k => StateOf(k) == state);
 
-    public async Task MarkSentAsync(string key, WriteUnitKind kind, CancellationToken ct)
+    /// <summary>
+    /// Marks a group of units <c>Sent</c> in one save (which also carries the confirmations staged since the last save),
+    /// before any of their calls (write-ahead for the group). A unit of the
+    /// group whose call was never made (the worker died first) is left <c>Sent</c>, so the next attempt reads Zep back
+    /// before sending it: the same rule as for a unit whose call had an unknown outcome (DESIGN.md §3.3).
+    /// </summary>
+    public async Task MarkSentAsync(IReadOnlyCollection<(string Key, WriteUnitKind Kind)> group, CancellationToken ct)
     {
-        var unit = GetOrAdd(key, kind);
-        unit.State = WriteState.Sent;
-        unit.Attempts++;
-        await SaveAsync(unit, ct);
+        if (group.Count == 0) return;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (key, kind) in group)
+        {
+            var unit = GetOrAdd(key, kind);
+            unit.State = WriteState.Sent;
+            unit.Attempts++;
+            unit.LastRunId = runId;
+            unit.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(ct);
     }
 
-    public Task ConfirmAsync(string key, WriteUnitKind kind, string? zepIds, CancellationToken ct)
+    /// <summary>
+    /// Records the call's success without a save of its own: the confirmation is saved with the ledger's next save (the
+    /// next unit's <c>Sent</c>, or the user's outcome). If the worker dies before that, the unit is still <c>Sent</c> and the
+    /// next attempt finds its data by reading Zep back, and does not send it again.
+    /// </summary>
+    public void Confirm(string key, WriteUnitKind kind, string? zepIds)
     {
         var unit = GetOrAdd(key, kind);
         unit.State = WriteState.Confirmed;
         unit.ZepIds = zepIds;
         unit.LastError = null;
-        return SaveAsync(unit, ct);
+        unit.LastRunId = runId;
+        unit.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
     public Task FailAsync(string key, WriteUnitKind kind, string reason, CancellationToken ct)

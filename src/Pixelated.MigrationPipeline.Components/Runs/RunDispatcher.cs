@@ -8,10 +8,16 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <summary>
 /// Hands a run's waiting users to the workers, never more than the run's cap at once, and only while the run is
 /// <c>Migrating</c> (a paused run dispatches nothing; its users in flight finish). Called after staging, whenever a user
-/// settles, and on resume/retry. A user is marked <c>Queued</c> only after its <see cref="MigrateUser"/> was published, so a
-/// crash in between leaves it <c>Staged</c> and it is dispatched again; two dispatchers racing may send one user twice,
-/// which the per-user lock and the write-ahead ledger make harmless.
+/// settles, and on resume/retry.
 /// </summary>
+/// <remarks>
+/// Each user is claimed (<c>Staged</c> → <c>Queued</c>, a conditional UPDATE that only one dispatcher can win) and its
+/// <see cref="MigrateUser"/> published inside one transaction, committed after the broker accepted the publish: two
+/// dispatchers racing for the same users never both send one (the loser's UPDATE waits for the winner's commit and then
+/// matches nothing), and a crash before the commit leaves the user <c>Staged</c>, so it is dispatched again. A crash after
+/// the publish and before the commit can still send a user twice, which the per-user lock and the write-ahead ledger make
+/// harmless.
+/// </remarks>
 public sealed class RunDispatcher(LedgerDbContext db)
 {
     /// <summary>Number of users dispatched.</summary>
@@ -27,12 +33,22 @@ public sealed class RunDispatcher(LedgerDbContext db)
         var next = await db.RunUsers.AsNoTracking()
             .Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
             .OrderBy(u => u.UserKey).Select(u => u.UserKey).Take(free).ToListAsync(ct);
+        var dispatched = 0;
         foreach (var chunk in next.Chunk(200))
         {
-            foreach (var user in chunk) await publish(new MigrateUser(runId, user));
-            await db.RunUsers.Where(u => u.RunId == runId && chunk.Contains(u.UserKey) && u.Status == UserStatus.Staged)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var claimed = new List<string>(chunk.Length);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var user in chunk)
+            {
+                var won = await db.RunUsers.Where(u => u.RunId == runId && u.UserKey == user && u.Status == UserStatus.Staged)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, now), ct);
+                if (won == 1) claimed.Add(user);
+            }
+            foreach (var user in claimed) await publish(new MigrateUser(runId, user));
+            await transaction.CommitAsync(ct);
+            dispatched += claimed.Count;
         }
-        return next.Count;
+        return dispatched;
     }
 }

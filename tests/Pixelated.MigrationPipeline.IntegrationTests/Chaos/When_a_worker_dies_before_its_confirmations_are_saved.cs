@@ -1,0 +1,143 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pixelated.MigrationPipeline.Components.Consumers;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.ZepEmulator;
+using Xunit.Abstractions;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
+
+/// <summary>
+/// The writer saves a unit's confirmation with the ledger's next save, not on its own. Here an attempt dies partway through
+/// a user's episodes (Zep applies a write and answers 500, which ends the attempt like a killed worker would): Zep then holds
+/// writes whose confirmations never reached the ledger. The next attempt must find them by reading Zep back and send only
+/// what is missing, so every message and episode is in Zep exactly once.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class When_a_worker_dies_before_its_confirmations_are_saved(InfrastructureFixture infrastructure, ITestOutputHelper output)
+{
+    private const string User = "patient-fold";
+    private const int Messages = 90;
+    private const int Memories = 25;
+
+    [Fact]
+    public async Task The_next_attempt_reads_zep_back_and_writes_each_item_once()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 15 });
+        var ledger = await infrastructure.CreateDatabaseAsync("fold_confirm_worker_dies");
+        using var host = await StartHostAsync(zep, ledger);
+        var runId = await StageAsync(host.Services);
+
+        // Attempt 1: once a few episodes are in Zep, every further write is applied and answered 500 (outcome unknown).
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watcher = Task.Run(async () =>
+        {
+            while (zep.Store.GetStats().Episodes < 5) await Task.Delay(1, stop.Token);
+            zep.SetFaults(new EmulatorFaultOptions { ErrorAfterWriteRate = 1.0, Seed = 7 });
+        }, stop.Token);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var died = await Assert.ThrowsAnyAsync<Exception>(() =>
+                scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
+            Assert.True(TransientFailure.Is(died), $"attempt 1 ended with {died.GetType().Name}, not an outage");
+        }
+        await watcher;
+
+        var inZep = zep.Store.GetEpisodes(User).Count;
+        var confirmed = await CountConfirmedAsync(host.Services);
+        output.WriteLine($"after attempt 1: {inZep} episodes and {zep.Store.GetStats().Messages} messages in Zep; " +
+                         $"{confirmed} message/episode units confirmed in the ledger");
+        Assert.True(inZep >= 5, $"only {inZep} episodes were written before the fault");
+        Assert.True(confirmed < inZep, "every write Zep holds was already confirmed: the attempt did not die between a write and its confirmation's save");
+
+        // Attempt 2, Zep healthy again.
+        zep.SetFaults(new EmulatorFaultOptions());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
+        }
+
+        var stats = zep.Store.GetStats();
+        Assert.Equal((1, 2, Messages, Memories), (stats.Users, stats.Threads, stats.Messages, stats.Episodes));
+        var episodeContents = zep.Store.GetEpisodes(User).Select(e => e.Content).ToList();
+        Assert.Equal(Memories, episodeContents.Distinct().Count());
+        var messageContents = zep.Store.GetThreadIds(User).SelectMany(zep.Store.GetMessages).Select(m => m.Content).ToList();
+        Assert.Equal(Messages, messageContents.Distinct().Count());
+
+        await using var check = host.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var units = await db.WriteUnits.Where(u => u.UserKey == User).ToListAsync();
+        Assert.All(units, u => Assert.Equal(WriteState.Confirmed, u.State));
+        Assert.Equal(Messages + Memories, await db.StagedItems.CountAsync(i => i.RunId == runId && i.Status == ItemStatus.Migrated));
+    }
+
+    private static async Task<int> CountConfirmedAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        return await db.WriteUnits.CountAsync(u => u.UserKey == User && u.State == WriteState.Confirmed
+                                                   && (u.Kind == WriteUnitKind.Episode || u.Kind == WriteUnitKind.Messages));
+    }
+
+    private static async Task<IHost> StartHostAsync(ZepEmulatorHost zep, string ledger)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:Provider"] = "postgres",
+            ["ConnectionStrings:Ledger"] = ledger,
+            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
+            ["ZEP_API_KEY"] = zep.Options.ApiKey,
+            ["Zep:WriteMode"] = "sequential",
+            ["Zep:RequestTimeoutSeconds"] = "10",
+            ["Zep:CircuitBreakSeconds"] = "1",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddLedger(builder.Configuration);
+        builder.Services.AddZepClient(builder.Configuration);
+        builder.Services.AddScoped<UserMigrationService>();
+        var host = builder.Build();
+        await host.StartAsync(); // applies the ledger migrations
+        return host;
+    }
+
+    private static async Task<Guid> StageAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var runId = Guid.NewGuid();
+        var t0 = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        db.Runs.Add(new MigrationRun { Id = runId, Status = RunStatus.Migrating, CreatedAt = DateTimeOffset.UtcNow });
+        db.RunUsers.Add(new RunUser { RunId = runId, UserKey = User, Status = UserStatus.Queued, UpdatedAt = DateTimeOffset.UtcNow });
+        for (var i = 0; i < Messages; i++)
+        {
+            var content = $"Message {i} of the session.";
+            db.StagedItems.Add(new StagedItem
+            {
+                RunId = runId, UserKey = User, ItemKey = $"message:h-{i}", Kind = StagedItemKind.ConversationMessage, Status = ItemStatus.Staged,
+                SourceFile = "history.json", RecordIndex = i, SessionId = $"s-{i % 2}", Role = i % 2 == 0 ? "user" : "assistant",
+                Content = content, ContentHash = IdempotencyKey.ContentHash(content), CreatedAt = t0.AddMinutes(i), Sequence = i,
+            });
+        }
+        for (var i = 0; i < Memories; i++)
+        {
+            var content = $"Memory {i}: prefers morning sessions.";
+            db.StagedItems.Add(new StagedItem
+            {
+                RunId = runId, UserKey = User, ItemKey = $"memory:m-{i}", Kind = StagedItemKind.Memory, Status = ItemStatus.Staged,
+                SourceFile = "memories.json", RecordIndex = Messages + i, Content = content, ContentHash = IdempotencyKey.ContentHash(content),
+                CreatedAt = t0.AddHours(i),
+            });
+        }
+        await db.SaveChangesAsync();
+        return runId;
+    }
+}

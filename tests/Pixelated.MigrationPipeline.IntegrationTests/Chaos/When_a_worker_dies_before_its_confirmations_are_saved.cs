@@ -26,17 +26,18 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
 {
     private const string User = "patient-fold";
     private const int Messages = 90;
-    private const int Memories = 25;
+    private const int Memories = 60;
 
     [Fact]
     public async Task The_next_attempt_reads_zep_back_and_writes_each_item_once()
     {
-        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 15 });
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 20 });
         var ledger = await infrastructure.CreateDatabaseAsync("fold_confirm_worker_dies");
         using var host = await StartHostAsync(zep, ledger);
         var runId = await StageAsync(host.Services);
 
         // Attempt 1: once a few episodes are in Zep, every further write is applied and answered 500 (outcome unknown).
+        // The watcher has the time of ~55 more episode calls (20 ms each, one at a time: over a second) to switch it on.
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var watcher = Task.Run(async () =>
         {

@@ -7,6 +7,7 @@ using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
@@ -33,7 +34,7 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
     {
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 20 });
         var ledger = await infrastructure.CreateDatabaseAsync("fold_confirm_worker_dies");
-        using var host = await StartHostAsync(zep, ledger);
+        using var host = await ServiceHost.MigrationAsync(ledger, zep, "sequential");
         var runId = await StageAsync(host.Services);
 
         // Attempt 1: once a few episodes are in Zep, every further write is applied and answered 500 (outcome unknown).
@@ -86,28 +87,6 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
         var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
         return await db.WriteUnits.CountAsync(u => u.UserKey == User && u.State == WriteState.Confirmed
                                                    && (u.Kind == WriteUnitKind.Episode || u.Kind == WriteUnitKind.Messages));
-    }
-
-    private static async Task<IHost> StartHostAsync(ZepEmulatorHost zep, string ledger)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "postgres",
-            ["ConnectionStrings:Ledger"] = ledger,
-            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
-            ["ZEP_API_KEY"] = zep.Options.ApiKey,
-            ["Zep:WriteMode"] = "sequential",
-            ["Zep:RequestTimeoutSeconds"] = "10",
-            ["Zep:CircuitBreakSeconds"] = "1",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddLedger(builder.Configuration);
-        builder.Services.AddZepClient(builder.Configuration);
-        builder.Services.AddScoped<UserMigrationService>();
-        var host = builder.Build();
-        await host.StartAsync(); // applies the ledger migrations
-        return host;
     }
 
     private static async Task<Guid> StageAsync(IServiceProvider services)

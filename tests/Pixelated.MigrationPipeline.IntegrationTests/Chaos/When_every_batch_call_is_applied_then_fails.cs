@@ -7,6 +7,7 @@ using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
@@ -30,7 +31,7 @@ public sealed class When_every_batch_call_is_applied_then_fails(InfrastructureFi
     {
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
         var ledger = await infrastructure.CreateDatabaseAsync("batch_every_call_fails");
-        using var host = await StartHostAsync(zep, ledger);
+        using var host = await ServiceHost.MigrationAsync(ledger, zep, "batch");
         var runId = await StageAsync(host.Services, messages: 420, memories: 25);
         zep.SetFaults(new EmulatorFaultOptions { ErrorAfterWriteRate = 1.0, Seed = 5 });
 
@@ -70,28 +71,6 @@ public sealed class When_every_batch_call_is_applied_then_fails(InfrastructureFi
         Assert.Equal(2, units.Count(u => u.Kind == WriteUnitKind.BatchItems)); // 445 items = 350 + 95
         Assert.All(units.Where(u => u.Kind is WriteUnitKind.BatchItems or WriteUnitKind.BatchProcess or WriteUnitKind.Batch),
             u => Assert.Equal(WriteState.Confirmed, u.State));
-    }
-
-    private static async Task<IHost> StartHostAsync(ZepEmulatorHost zep, string ledger)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "postgres",
-            ["ConnectionStrings:Ledger"] = ledger,
-            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
-            ["ZEP_API_KEY"] = zep.Options.ApiKey,
-            ["Zep:WriteMode"] = "batch",
-            ["Zep:RequestTimeoutSeconds"] = "10",
-            ["Zep:CircuitBreakSeconds"] = "1",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddLedger(builder.Configuration);
-        builder.Services.AddZepClient(builder.Configuration);
-        builder.Services.AddScoped<UserMigrationService>();
-        var host = builder.Build();
-        await host.StartAsync(); // applies the ledger migrations
-        return host;
     }
 
     private static async Task<Guid> StageAsync(IServiceProvider services, int messages, int memories)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
@@ -25,7 +26,7 @@ public sealed class When_dispatchers_race_for_a_runs_users(InfrastructureFixture
     public async Task Each_user_is_sent_once()
     {
         var ledger = await infrastructure.CreateDatabaseAsync("dispatchers_race");
-        using var host = await StartHostAsync(ledger);
+        using var host = await ServiceHost.LedgerOnlyAsync(ledger, s => s.AddScoped<RunDispatcher>());
         var runId = await StageAsync(host.Services);
 
         var sent = new ConcurrentBag<string>();
@@ -47,22 +48,6 @@ public sealed class When_dispatchers_race_for_a_runs_users(InfrastructureFixture
         await using var check = host.Services.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<LedgerDbContext>();
         Assert.Equal(Users, await db.RunUsers.CountAsync(u => u.RunId == runId && u.Status == UserStatus.Queued));
-    }
-
-    private static async Task<IHost> StartHostAsync(string ledger)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "postgres",
-            ["ConnectionStrings:Ledger"] = ledger,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddLedger(builder.Configuration);
-        builder.Services.AddScoped<RunDispatcher>();
-        var host = builder.Build();
-        await host.StartAsync(); // applies the ledger migrations
-        return host;
     }
 
     private static async Task<Guid> StageAsync(IServiceProvider services)

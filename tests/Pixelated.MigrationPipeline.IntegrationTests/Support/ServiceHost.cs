@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.ZepEmulator;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
+
+/// <summary>
+/// A bare host over a PostgreSQL ledger (migrated at start) for tests that drive one service directly instead of the
+/// whole pipeline: the ledger alone, or with a Zep client to the emulator and the <see cref="UserMigrationService"/>.
+/// </summary>
+public static class ServiceHost
+{
+    public static Task<IHost> LedgerOnlyAsync(string ledger, Action<IServiceCollection> services) =>
+        StartAsync(ledger, [], services);
+
+    public static Task<IHost> MigrationAsync(string ledger, ZepEmulatorHost zep, string writeMode) =>
+        StartAsync(ledger, new Dictionary<string, string?>
+        {
+            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
+            ["ZEP_API_KEY"] = zep.Options.ApiKey,
+            ["Zep:WriteMode"] = writeMode,
+            ["Zep:RequestTimeoutSeconds"] = "10",
+            ["Zep:CircuitBreakSeconds"] = "1",
+        }, (services, configuration) =>
+        {
+            services.AddZepClient(configuration);
+            services.AddScoped<UserMigrationService>();
+        });
+
+    private static Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection> services) =>
+        StartAsync(ledger, settings, (s, _) => services(s));
+
+    private static async Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection, IConfiguration> services)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        settings["Ledger:Provider"] = "postgres";
+        settings["ConnectionStrings:Ledger"] = ledger;
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddLedger(builder.Configuration);
+        services(builder.Services, builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync(); // applies the ledger migrations
+        return host;
+    }
+}

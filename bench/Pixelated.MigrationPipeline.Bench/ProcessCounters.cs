@@ -50,37 +50,51 @@ public sealed record MachineCpu(long Busy, long Total)
     }
 }
 
-/// <summary>CPU seconds a child process (e.g. a worker) has used, from /proc/PID/stat (utime + stime).</summary>
-public static class ChildProcesses
+/// <summary>
+/// One process's line of <c>/proc/PID/stat</c>: its parent, and its CPU time in clock ticks (USER_HZ = 100) — its own
+/// (user + system) and that of the children it has reaped.
+/// </summary>
+public sealed record ProcStat(int Pid, int Parent, long OwnTicks, long ReapedChildrenTicks)
 {
-    public static IReadOnlyList<int> OfThisProcessRunning(string dllName)
-    {
-        var self = Environment.ProcessId;
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-                if (parent == self && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(dllName, StringComparison.Ordinal)) found.Add(pid);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return found;
-    }
+    public const double TicksPerSecond = 100;
 
-    public static double CpuSeconds(int pid)
+    /// <summary>The process's stat, or null when it is gone or unreadable.</summary>
+    public static ProcStat? Of(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ = 100)
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": state, ppid, ...
+            return new ProcStat(pid, int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]),
+                long.Parse(fields[13]) + long.Parse(fields[14]));
         }
-        catch (IOException) { return 0; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Every process this process may read.</summary>
+    public static IEnumerable<ProcStat> All() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? Of(pid) : null)
+            .OfType<ProcStat>();
+}
+
+/// <summary>CPU seconds a child process (e.g. a worker) has used, from /proc/PID/stat (utime + stime).</summary>
+public static class ChildProcesses
+{
+    public static IReadOnlyList<int> OfThisProcessRunning(string dllName) =>
+        ProcStat.All()
+            .Where(p => p.Parent == Environment.ProcessId && CommandLineContains(p.Pid, dllName))
+            .Select(p => p.Pid)
+            .ToList();
+
+    public static double CpuSeconds(int pid) => (ProcStat.Of(pid)?.OwnTicks ?? 0) / ProcStat.TicksPerSecond;
+
+    private static bool CommandLineContains(int pid, string text)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains(text, StringComparison.Ordinal); }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 }
 
@@ -93,21 +107,10 @@ public static class PostgresProcesses
     public static double CpuSeconds(int? postmasterPid)
     {
         if (postmasterPid is not { } postmaster) return double.NaN;
-        long ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var parent = int.Parse(fields[1]);
-                if (pid == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
-                else if (parent == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return ticks / 100.0; // USER_HZ = 100
+        var ticks = ProcStat.All().Sum(p =>
+            p.Pid == postmaster ? p.OwnTicks + p.ReapedChildrenTicks
+            : p.Parent == postmaster ? p.OwnTicks
+            : 0);
+        return ticks / ProcStat.TicksPerSecond;
     }
 }

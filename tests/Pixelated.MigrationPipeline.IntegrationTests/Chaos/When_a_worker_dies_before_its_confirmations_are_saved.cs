@@ -1,16 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Consumers;
-using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
-using Pixelated.MigrationPipeline.Zep;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
 
@@ -35,7 +30,7 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { LatencyMs = 20 });
         var ledger = await infrastructure.CreateDatabaseAsync("fold_confirm_worker_dies");
         using var host = await ServiceHost.MigrationAsync(ledger, zep, "sequential");
-        var runId = await StageAsync(host.Services);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
 
         // Attempt 1: once a few episodes are in Zep, every further write is applied and answered 500 (outcome unknown).
         // The watcher has the time of ~55 more episode calls (20 ms each, one at a time: over a second) to switch it on.
@@ -87,37 +82,5 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
         var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
         return await db.WriteUnits.CountAsync(u => u.UserKey == User && u.State == WriteState.Confirmed
                                                    && (u.Kind == WriteUnitKind.Episode || u.Kind == WriteUnitKind.Messages));
-    }
-
-    private static async Task<Guid> StageAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
-        var runId = Guid.NewGuid();
-        var t0 = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-        db.Runs.Add(new MigrationRun { Id = runId, Status = RunStatus.Migrating, CreatedAt = DateTimeOffset.UtcNow });
-        db.RunUsers.Add(new RunUser { RunId = runId, UserKey = User, Status = UserStatus.Queued, UpdatedAt = DateTimeOffset.UtcNow });
-        for (var i = 0; i < Messages; i++)
-        {
-            var content = $"Message {i} of the session.";
-            db.StagedItems.Add(new StagedItem
-            {
-                RunId = runId, UserKey = User, ItemKey = $"message:h-{i}", Kind = StagedItemKind.ConversationMessage, Status = ItemStatus.Staged,
-                SourceFile = "history.json", RecordIndex = i, SessionId = $"s-{i % 2}", Role = i % 2 == 0 ? "user" : "assistant",
-                Content = content, ContentHash = IdempotencyKey.ContentHash(content), CreatedAt = t0.AddMinutes(i), Sequence = i,
-            });
-        }
-        for (var i = 0; i < Memories; i++)
-        {
-            var content = $"Memory {i}: prefers morning sessions.";
-            db.StagedItems.Add(new StagedItem
-            {
-                RunId = runId, UserKey = User, ItemKey = $"memory:m-{i}", Kind = StagedItemKind.Memory, Status = ItemStatus.Staged,
-                SourceFile = "memories.json", RecordIndex = Messages + i, Content = content, ContentHash = IdempotencyKey.ContentHash(content),
-                CreatedAt = t0.AddHours(i),
-            });
-        }
-        await db.SaveChangesAsync();
-        return runId;
     }
 }

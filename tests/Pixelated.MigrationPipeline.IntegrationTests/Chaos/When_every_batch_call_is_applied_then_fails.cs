@@ -1,16 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Consumers;
-using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
-using Pixelated.MigrationPipeline.Zep;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
 
@@ -32,7 +27,7 @@ public sealed class When_every_batch_call_is_applied_then_fails(InfrastructureFi
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
         var ledger = await infrastructure.CreateDatabaseAsync("batch_every_call_fails");
         using var host = await ServiceHost.MigrationAsync(ledger, zep, "batch");
-        var runId = await StageAsync(host.Services, messages: 420, memories: 25);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, messages: 420, memories: 25);
         zep.SetFaults(new EmulatorFaultOptions { ErrorAfterWriteRate = 1.0, Seed = 5 });
 
         var attempts = 0;
@@ -73,35 +68,4 @@ public sealed class When_every_batch_call_is_applied_then_fails(InfrastructureFi
             u => Assert.Equal(WriteState.Confirmed, u.State));
     }
 
-    private static async Task<Guid> StageAsync(IServiceProvider services, int messages, int memories)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
-        var runId = Guid.NewGuid();
-        var t0 = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-        db.Runs.Add(new MigrationRun { Id = runId, Status = RunStatus.Migrating, CreatedAt = DateTimeOffset.UtcNow });
-        db.RunUsers.Add(new RunUser { RunId = runId, UserKey = User, Status = UserStatus.Queued, UpdatedAt = DateTimeOffset.UtcNow });
-        for (var i = 0; i < messages; i++)
-        {
-            var content = $"Message {i} of the session.";
-            db.StagedItems.Add(new StagedItem
-            {
-                RunId = runId, UserKey = User, ItemKey = $"message:h-{i}", Kind = StagedItemKind.ConversationMessage, Status = ItemStatus.Staged,
-                SourceFile = "history.json", RecordIndex = i, SessionId = $"s-{i % 2}", Role = i % 2 == 0 ? "user" : "assistant",
-                Content = content, ContentHash = IdempotencyKey.ContentHash(content), CreatedAt = t0.AddMinutes(i), Sequence = i,
-            });
-        }
-        for (var i = 0; i < memories; i++)
-        {
-            var content = $"Memory {i}: prefers morning sessions.";
-            db.StagedItems.Add(new StagedItem
-            {
-                RunId = runId, UserKey = User, ItemKey = $"memory:m-{i}", Kind = StagedItemKind.Memory, Status = ItemStatus.Staged,
-                SourceFile = "memories.json", RecordIndex = i, Content = content, ContentHash = IdempotencyKey.ContentHash(content),
-                CreatedAt = t0.AddHours(i),
-            });
-        }
-        await db.SaveChangesAsync();
-        return runId;
-    }
 }

@@ -24,9 +24,7 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
     /// <summary>The file header: signature, flags, header extension length.</summary>
     public void WriteHeader()
     {
-        Ensure(19);
-        Signature.CopyTo(_buffer.AsSpan(_length));
-        _length += Signature.Length;
+        Signature.CopyTo(Take(Signature.Length));
         WriteInt32(0);
         WriteInt32(0);
     }
@@ -34,9 +32,7 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
     public void StartRow(short fields)
     {
         if (_length >= FlushAt) Flush();
-        Ensure(2);
-        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_length), fields);
-        _length += 2;
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), fields);
     }
 
     public void WriteNull() => WriteInt32(-1);
@@ -44,9 +40,7 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
     public void WriteUuid(Guid value)
     {
         WriteInt32(16);
-        Ensure(16);
-        value.TryWriteBytes(_buffer.AsSpan(_length), bigEndian: true, out _);
-        _length += 16;
+        value.TryWriteBytes(Take(16), bigEndian: true, out _);
     }
 
     public void WriteText(string? value)
@@ -92,9 +86,7 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
     public void WriteInt64Field(long value)
     {
         WriteInt32(8);
-        Ensure(8);
-        BinaryPrimitives.WriteInt64BigEndian(_buffer.AsSpan(_length), value);
-        _length += 8;
+        BinaryPrimitives.WriteInt64BigEndian(Take(8), value);
     }
 
     /// <summary>timestamptz: microseconds since 2000-01-01 UTC (sub-microsecond ticks dropped, as Npgsql does).</summary>
@@ -107,9 +99,7 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
     /// <summary>The trailer (a field count of -1), then everything still buffered.</summary>
     public void Complete()
     {
-        Ensure(2);
-        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_length), -1);
-        _length += 2;
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), -1);
         Flush();
     }
 
@@ -119,11 +109,15 @@ public sealed class PgBinaryCopyRows(Stream output) : IDisposable
         _buffer = [];
     }
 
-    private void WriteInt32(int value)
+    private void WriteInt32(int value) => BinaryPrimitives.WriteInt32BigEndian(Take(4), value);
+
+    /// <summary>The next <paramref name="bytes"/> of the buffer (flushed first when they would not fit), counted as written.</summary>
+    private Span<byte> Take(int bytes)
     {
-        Ensure(4);
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length), value);
-        _length += 4;
+        Ensure(bytes);
+        var span = _buffer.AsSpan(_length, bytes);
+        _length += bytes;
+        return span;
     }
 
     private void Flush()

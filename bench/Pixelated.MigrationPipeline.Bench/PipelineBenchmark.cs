@@ -139,6 +139,7 @@ public static class PipelineBenchmark
             zepRequestsPerItem = Math.Round((double)report.ZepRequests / items, 3),
             zepRequestsPerUser = Math.Round((double)report.ZepRequests / report.Users.Total, 1),
             zepRequestsServed = zep.Served,
+            zepRequestsPerUserByRoute = zep.ByRoute.ToDictionary(r => r.Key, r => Math.Round((double)r.Value / report.Users.Total, 2)),
             zep429s = zep.TooManyRequests,
             zep429sAfterFirstMinute = zep.TooManyRequestsAfterFirstMinute,
             requestsPerMinuteUsed = zep.ServedPerMinute,

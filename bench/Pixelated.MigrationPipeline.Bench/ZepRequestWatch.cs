@@ -13,16 +13,20 @@ public sealed class ZepRequestWatch : IDisposable
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly Timer _firstMinute;
     private readonly (long Served, long TooMany) _start;
+    private readonly IReadOnlyDictionary<string, long> _routesAtStart;
     private (long Served, long TooMany)? _atOneMinute;
 
     public ZepRequestWatch(ZepEmulatorHost zep)
     {
         _zep = zep;
         _start = Read();
+        _routesAtStart = zep.Store.GetStats().RequestsByRoute;
         _firstMinute = new Timer(_ => _atOneMinute = Read(), null, TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
     }
 
-    public sealed record Figures(long Served, long TooManyRequests, long TooManyRequestsAfterFirstMinute, double Seconds, double ServedPerMinute);
+    /// <param name="ByRoute">Requests answered in the phase by method and route (all statuses), most first.</param>
+    public sealed record Figures(long Served, long TooManyRequests, long TooManyRequestsAfterFirstMinute, double Seconds, double ServedPerMinute,
+        IReadOnlyDictionary<string, long> ByRoute);
 
     public Figures Stop()
     {
@@ -31,7 +35,12 @@ public sealed class ZepRequestWatch : IDisposable
         var end = Read();
         var served = end.Served - _start.Served;
         var afterFirstMinute = _atOneMinute is { } m ? end.TooMany - m.TooMany : 0;
-        return new Figures(served, end.TooMany - _start.TooMany, afterFirstMinute, seconds, Math.Round(served / (seconds / 60), 0));
+        var byRoute = _zep.Store.GetStats().RequestsByRoute
+            .Select(kv => (kv.Key, Count: kv.Value - _routesAtStart.GetValueOrDefault(kv.Key)))
+            .Where(r => r.Count > 0)
+            .OrderByDescending(r => r.Count)
+            .ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
+        return new Figures(served, end.TooMany - _start.TooMany, afterFirstMinute, seconds, Math.Round(served / (seconds / 60), 0), byRoute);
     }
 
     private (long Served, long TooMany) Read()

@@ -51,6 +51,17 @@ public sealed class ZepOptions
     public int MaxItemsPerBatch { get; set; } = 50_000;
 
     /// <summary>
+    /// Users with at most 350 items to write share Batch API batches: a shared batch closes at this many items (or after
+    /// <see cref="SharedBatchLingerMs"/>). 0 = every user gets a batch of its own.
+    /// </summary>
+    [Range(0, 50_000)]
+    public int SharedBatchItems { get; set; } = 2_000;
+
+    /// <summary>How long a shared batch waits for more users after its first joined, in milliseconds.</summary>
+    [Range(0, 10_000)]
+    public int SharedBatchLingerMs { get; set; } = 50;
+
+    /// <summary>
     /// Names the Zep this deployment writes to when the base URL does not (the CLI's local emulator listens on a new port
     /// each time but keeps its data in one state file); empty: the base URL names it.
     /// </summary>

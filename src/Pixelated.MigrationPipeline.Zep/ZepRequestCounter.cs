@@ -24,6 +24,12 @@ public sealed class ZepRequestCounter
         if (Current.Value is { } scope) Interlocked.Increment(ref scope.CountField);
     }
 
+    /// <summary>Adds requests counted elsewhere (work shared by several scopes, e.g. a shared batch) to the current scope.</summary>
+    public void Attribute(long requests)
+    {
+        if (requests > 0 && Current.Value is { } scope) Interlocked.Add(ref scope.CountField, requests);
+    }
+
     public sealed class Scope : IDisposable
     {
         internal long CountField;

@@ -42,7 +42,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddScoped<ExportStagingService>();
         services.AddScoped<RunIngestionService>();
-        services.AddScoped<UserMigrationService>();
+        services.AddUserMigration();
         services.AddScoped<UserValidationService>();
         services.AddScoped<RunStatusRoller>();
         services.AddScoped<RunZepRequests>();
@@ -95,4 +95,12 @@ public static class PipelineServiceCollectionExtensions
 
     private static bool IsPostgresLedger(IConfiguration configuration) =>
         string.Equals(configuration[$"{LedgerOptions.Section}:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The migration of one user (<see cref="UserMigrationService"/>) and the process-wide pool of shared batches it uses.</summary>
+    public static IServiceCollection AddUserMigration(this IServiceCollection services)
+    {
+        services.AddSingleton<SharedBatchPool>();
+        services.AddScoped<UserMigrationService>();
+        return services;
+    }
 }

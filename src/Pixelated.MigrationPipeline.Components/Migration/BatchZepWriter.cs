@@ -24,8 +24,6 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string userKey, ZepOptions options, IDictionary<string, string> failedItems)
 {
     private const int MaxRounds = 100;
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(5);
 
     private readonly BatchLedger _ledger = new(units, userKey);
 
@@ -238,7 +236,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
     /// <summary>Polls until the batch is terminal, then records each item's result in its unit.</summary>
     private async Task<Round> FinishAsync(string batchId, IReadOnlyList<BatchAddCall> calls, IReadOnlyDictionary<string, BatchEntry> byKey, CancellationToken ct)
     {
-        var summary = await PollAsync(batchId, ct);
+        var summary = await BatchPolling.UntilTerminalAsync(zep, batchId, options.BatchPollTimeoutSeconds, ct);
         if (summary is null) return await GiveUpAsync(batchId, "batch unknown to Zep", draft: false, ct);
         if (summary.Status == BatchSummary.Invalid) return await GiveUpAsync(batchId, "batch invalid", draft: true, ct);
         // All succeeded and every call's uuids known from Zep's answers: no need to list the items.
@@ -252,22 +250,6 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
         _ledger.StageSettled(batchId);
         await _ledger.SaveAsync(ct);
         return settled > 0 ? Round.Settled : Round.Stalled;
-    }
-
-    private async Task<BatchSummary?> PollAsync(string batchId, CancellationToken ct)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(options.BatchPollTimeoutSeconds);
-        var delay = FirstPoll;
-        while (true)
-        {
-            await Task.Delay(delay, ct);
-            var summary = await zep.GetBatchAsync(batchId, ct);
-            if (summary is null || summary.IsTerminal || summary.Status == BatchSummary.Invalid) return summary;
-            if (summary.Status == BatchSummary.Draft) await zep.ProcessBatchAsync(batchId, ct); // process never landed: again (409-safe)
-            if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException($"Zep batch still {summary.Status} after {options.BatchPollTimeoutSeconds} s; the retry polls it again");
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPoll.Ticks));
-        }
     }
 
     /// <summary>

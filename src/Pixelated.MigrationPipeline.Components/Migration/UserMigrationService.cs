@@ -11,10 +11,14 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// <summary>Migrates one user of a run: loads the staged items, plans the Zep writes, writes them idempotently, records outcomes.</summary>
 /// <remarks>
 /// Users and threads are always created directly. In batch mode (<see cref="ZepWriteModeSelector"/>) the episodes and
-/// messages then go through one Batch API batch per user (<see cref="BatchZepWriter"/>); the sequential pass that follows
-/// writes nothing when the batch settled every unit, and otherwise writes what it left (read back first when <c>Sent</c>).
+/// messages then go through the Batch API: a user with at most 350 items still to send shares a batch with the other users
+/// migrating in this process at the same time (<see cref="SharedBatchPool"/>), a bigger one gets batches of its own
+/// (<see cref="BatchZepWriter"/>); the sequential pass that follows writes nothing when the batch settled every unit, and
+/// otherwise writes what it left (read back first when <c>Sent</c>). Units an earlier attempt left <c>Sent</c> into a
+/// shared batch are resolved from that batch first (<see cref="SharedBatchRecovery"/>).
 /// </remarks>
-public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode)
+public sealed class UserMigrationService(
+    LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode, SharedBatchPool sharedBatches)
 {
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -41,19 +45,17 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
                         && (i.Status == ItemStatus.Staged || i.Status == ItemStatus.Migrated))
             .ToListAsync(ct);
         var plan = UserPlanner.Plan(userKey, items);
-        var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys, ct);
+        var ownBatchKey = IdempotencyKey.ForBatch(userKey);
+        var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
+        await SharedBatchRecovery.ResolveAsync(zep, ledger, zepOptions.Value.BatchPollTimeoutSeconds, ct);
         var writer = new IdempotentZepWriter(zep, ledger, userKey);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, ct);
-        if (writeMode.UseBatch)
+        if (writeMode.UseBatch && !await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
         {
-            var batches = new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, writer.FailedItems);
-            if (!await batches.WriteAsync(plan, threads, ct))
-            {
-                if (writeMode.Configured == ZepWriteMode.Batch)
-                    throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
-                writeMode.BatchApiUnavailable();
-            }
+            if (writeMode.Configured == ZepWriteMode.Batch)
+                throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
+            writeMode.BatchApiUnavailable();
         }
         await writer.WriteMessagesAndEpisodesAsync(threads, plan.Episodes, ct);
 
@@ -80,5 +82,23 @@ public sealed class UserMigrationService(LedgerDbContext db, ZepClient zep, IOpt
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// A shared batch when the user has at most 350 items never sent and no batch of its own still open; otherwise the
+    /// user's own batches. False when Zep does not serve the Batch API.
+    /// </summary>
+    private async Task<bool> WriteThroughBatchesAsync(string userKey, UserPlan plan, IReadOnlyList<PlannedThread> threads, WriteUnitLedger ledger,
+        bool ownBatchOpen, Dictionary<string, string> failedItems, CancellationToken ct)
+    {
+        var shared = new SharedBatchWriter(sharedBatches, ledger, failedItems);
+        var entries = BatchItemPlanner.Entries(plan, threads);
+        var unsent = shared.Unsent(entries);
+        if (!ownBatchOpen && unsent.Count == entries.Count(e => ledger.StateOf(e.UnitKey) is not (WriteState.Confirmed or WriteState.Failed))
+            && sharedBatches.Accepts(unsent.Count))
+            return await shared.WriteAsync(unsent, ct);
+        if (!ownBatchOpen && entries.All(e => ledger.StateOf(e.UnitKey) is WriteState.Confirmed or WriteState.Failed))
+            return true; // nothing left to write (a rerun)
+        return await new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
     }
 }

@@ -34,6 +34,9 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
 
     public WriteState StateOf(string key) => _units.TryGetValue(key, out var u) ? u.State : WriteState.Pending;
 
+    /// <summary>The loaded units whose last send has an unknown outcome.</summary>
+    public IEnumerable<ZepWriteUnit> Sent => _units.Values.Where(u => u.State == WriteState.Sent);
+
     public string? ZepIdsOf(string key) => _units.TryGetValue(key, out var u) ? u.ZepIds : null;
 
     /// <summary>Loads further units (batch bookkeeping) that are not among the plan's keys.</summary>

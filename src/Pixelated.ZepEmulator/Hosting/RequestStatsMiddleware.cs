@@ -1,6 +1,6 @@
 namespace Pixelated.ZepEmulator.Hosting;
 
-/// <summary>Counts answered requests by status code (everything except /_emulator/*).</summary>
+/// <summary>Counts answered requests by status code and by route (everything except /_emulator/*).</summary>
 internal sealed class RequestStatsMiddleware(RequestDelegate next, EmulatorStore store)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -11,7 +11,10 @@ internal sealed class RequestStatsMiddleware(RequestDelegate next, EmulatorStore
         }
         finally
         {
-            store.CountRequest(context.Response.StatusCode);
+            var route = context.GetEndpoint() is RouteEndpoint endpoint
+                ? $"{context.Request.Method} {endpoint.RoutePattern.RawText}"
+                : $"{context.Request.Method} (no route)";
+            store.CountRequest(context.Response.StatusCode, route);
         }
     }
 }

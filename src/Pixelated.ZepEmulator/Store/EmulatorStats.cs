@@ -11,6 +11,9 @@ public sealed record EmulatorStats(
     /// <summary>Injected faults by kind (<see cref="EmulatorFaultKinds"/>); every kind is present, 0 when none happened.</summary>
     public IReadOnlyDictionary<string, long> Faults { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Answered requests by method and route pattern, e.g. <c>POST /threads/{threadId}/messages</c>.</summary>
+    public IReadOnlyDictionary<string, long> RequestsByRoute { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Batches (Batch API) currently held, whatever their status.</summary>
     public int Batches { get; init; }
 }

@@ -16,6 +16,7 @@ public sealed partial class EmulatorStore
     private readonly Dictionary<string, List<StoredEpisode>> _episodesByGraph = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredEpisode> _episodesByUuid = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<int, long> _requestsByStatus = new();
+    private readonly ConcurrentDictionary<string, long> _requestsByRoute = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _faultsByKind = new(StringComparer.Ordinal);
     private long _nextUserId;
     private long _nextSequence;
@@ -158,6 +159,7 @@ public sealed partial class EmulatorStore
                 requests)
             {
                 Faults = faults,
+                RequestsByRoute = _requestsByRoute.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
                 Batches = batches,
             };
         }
@@ -295,7 +297,11 @@ public sealed partial class EmulatorStore
         }
     }
 
-    public void CountRequest(int statusCode) => _requestsByStatus.AddOrUpdate(statusCode, 1, (_, n) => n + 1);
+    public void CountRequest(int statusCode, string route)
+    {
+        _requestsByStatus.AddOrUpdate(statusCode, 1, (_, n) => n + 1);
+        _requestsByRoute.AddOrUpdate(route, 1, (_, n) => n + 1);
+    }
 
     /// <summary>Counts one injected fault (<see cref="EmulatorFaultKinds"/>).</summary>
     public void CountFault(string kind) => _faultsByKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
@@ -314,6 +320,7 @@ public sealed partial class EmulatorStore
             _episodesByGraph.Clear();
             _episodesByUuid.Clear();
             _requestsByStatus.Clear();
+            _requestsByRoute.Clear();
         }
     }
 

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
-/// <summary><c>Zep:WriteMode</c> batch and auto: one Batch API batch per user, every item once, original times, reruns write nothing.</summary>
+/// <summary><c>Zep:WriteMode</c> batch and auto: Batch API batches (shared by small users), every item once, original times, reruns write nothing.</summary>
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_writing_through_the_batch_api(InfrastructureFixture infrastructure, ITestOutputHelper output)
 {
@@ -50,7 +50,7 @@ public sealed class When_writing_through_the_batch_api(InfrastructureFixture inf
                 }
                 if (mode == "batch")
                 {
-                    Assert.Equal(report.Users.Total, stats.Batches); // one batch per user
+                    Assert.InRange(stats.Batches, 1, report.Users.Total - 1); // users of ≤ 350 items share batches
                     Assert.All(zep.Store.GetBatches(), b => Assert.Equal(BatchStatuses.Succeeded, b.Status));
                     Assert.Equal(0, stats.Requests.GetValueOrDefault("202")); // no graph.add: the episodes went as batch items
                 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pixelated.MigrationPipeline.Components.Hosting;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Zep;
@@ -29,7 +30,7 @@ public static class ServiceHost
         }, (services, configuration) =>
         {
             services.AddZepClient(configuration);
-            services.AddScoped<UserMigrationService>();
+            services.AddUserMigration();
         });
 
     private static Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection> services) =>

@@ -1,0 +1,287 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Migration;
+
+/// <summary>
+/// Puts the batch items of the small users this process migrates at the same time into one Batch API batch (Zep's batches
+/// may target many users and threads), so a batch's create, process and polls are shared instead of paid per user.
+/// A group closes when it holds <see cref="ZepOptions.SharedBatchItems"/> items or <see cref="ZepOptions.SharedBatchLingerMs"/>
+/// after its first user joined. Then, exactly once (DESIGN.md §3):
+/// <list type="number">
+/// <item>the batch is created (a lost answer leaves an empty draft, which writes nothing);</item>
+/// <item>each user marks its units <c>Sent</c> with the batch's id in its own ledger (<see cref="SharedBatchRef"/>) before
+/// any of its items is added; a user whose save fails is left out of the batch;</item>
+/// <item>the items are added (≤ 350 per call), each user's contiguous and in order; if an add is refused or its outcome is
+/// unknown, the batch is given up: never processed, so nothing of it lands, and each user writes its items sequentially;</item>
+/// <item>the batch is processed and polled until terminal; each user gets its items' results by sequence index.</item>
+/// </list>
+/// A user's call returns only when the pool is done with its items, so its lock is held for as long as its items can
+/// still be written; a later attempt that finds units <c>Sent</c> into a shared batch resolves them from the batch's
+/// state (<see cref="SharedBatchRecovery"/>). The group's Zep requests are attributed to its users' runs, shared by items.
+/// </summary>
+public sealed class SharedBatchPool(
+    IServiceScopeFactory scopes, ZepRequestCounter counter, IOptions<ZepOptions> options, IHostApplicationLifetime lifetime)
+{
+    private readonly Lock _gate = new();
+    private Group? _open;
+
+    /// <summary>Whether a user with this many items to write joins a shared batch (a bigger user gets a batch of its own).</summary>
+    public bool Accepts(int items) => options.Value.SharedBatchItems > 0 && items is > 0 and <= ZepClient.MaxBatchItemsPerCall;
+
+    /// <summary>
+    /// Writes the entries through a shared batch. <paramref name="writeAheadAsync"/> is called with the batch id and must
+    /// save the entries' units <c>Sent</c> before returning. Not cancellable once joined: it returns when the pool is done
+    /// with these items (the pool stops at host shutdown).
+    /// </summary>
+    public async Task<SharedBatchOutcome> WriteAsync(
+        IReadOnlyList<BatchEntry> entries, Func<string, CancellationToken, Task> writeAheadAsync, CancellationToken ct)
+    {
+        var member = new Member(entries, writeAheadAsync, ct);
+        Group? lingering = null, full = null;
+        lock (_gate)
+        {
+            if (_open is null) lingering = _open = new Group();
+            _open.Members.Add(member);
+            _open.Items += entries.Count;
+            if (_open.Items >= options.Value.SharedBatchItems)
+            {
+                full = _open;
+                _open = null;
+            }
+        }
+        if (full is not null) Start(full);
+        else if (lingering is not null) _ = CloseAfterLingerAsync(lingering);
+
+        try
+        {
+            return await member.Done.Task;
+        }
+        finally
+        {
+            counter.Attribute(member.Requests);
+        }
+    }
+
+    private async Task CloseAfterLingerAsync(Group group)
+    {
+        await Task.Delay(options.Value.SharedBatchLingerMs);
+        lock (_gate)
+        {
+            if (_open != group) return; // closed full meanwhile
+            _open = null;
+        }
+        Start(group);
+    }
+
+    private void Start(Group group)
+    {
+        using (ExecutionContext.SuppressFlow()) // the group's requests are counted in a scope of its own, then shared out
+            _ = Task.Run(() => FlushAsync(group));
+    }
+
+    private async Task FlushAsync(Group group)
+    {
+        using var requests = counter.BeginScope();
+        try
+        {
+            await WriteGroupAsync(group, lifetime.ApplicationStopping);
+        }
+        catch (Exception e)
+        {
+            foreach (var m in group.Members) m.Error ??= e;
+        }
+        finally
+        {
+            ShareOut(group.Members, requests.Count);
+            foreach (var m in group.Members)
+            {
+                if (m.Outcome is { } outcome) m.Done.TrySetResult(outcome);
+                else m.Done.TrySetException(m.Error ?? new InvalidOperationException("shared batch ended without an outcome"));
+            }
+        }
+    }
+
+    private async Task WriteGroupAsync(Group group, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var zep = scope.ServiceProvider.GetRequiredService<ZepClient>();
+        string batchId;
+        try
+        {
+            batchId = (await zep.CreateBatchAsync(new CreateBatchRequest(new JsonObject
+            {
+                ["migrated_by"] = "pixelated-migration",
+                ["shared_by_users"] = group.Members.Count,
+            }), ct)).BatchId;
+        }
+        catch (ZepApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            Settle(group.Members, new SharedBatchOutcome.Unavailable());
+            return;
+        }
+
+        await Task.WhenAll(group.Members.Select(async m =>
+        {
+            try
+            {
+                await m.WriteAheadAsync(batchId, m.Ct);
+                m.Joined = true;
+            }
+            catch (Exception e)
+            {
+                m.Error = e;
+            }
+        }));
+        var joined = group.Members.Where(m => m.Joined).ToList();
+        if (joined.Count == 0)
+        {
+            await TryDeleteAsync(zep, batchId);
+            return;
+        }
+
+        var all = new List<BatchEntry>();
+        foreach (var m in joined)
+        {
+            m.Start = all.Count;
+            all.AddRange(m.Entries);
+        }
+        var uuids = new string?[all.Count];
+        var offset = 0;
+        foreach (var call in BatchItemPlanner.Calls(all))
+        {
+            try
+            {
+                var added = await zep.AddBatchItemsAsync(batchId, call.Select(e => e.Item).ToList(), ct);
+                if (added.Count == call.Count)
+                    foreach (var (a, i) in added.OrderBy(a => a.SequenceIndex).Select((a, i) => (a, i))) uuids[offset + i] = a.ZepUuid;
+            }
+            catch (Exception e)
+            {
+                await GiveUpAsync(zep, batchId, joined, $"add items: {Describe(e)}");
+                return;
+            }
+            offset += call.Count;
+        }
+
+        try
+        {
+            if (await zep.ProcessBatchAsync(batchId, ct) == BatchProcessOutcome.Invalid)
+            {
+                await GiveUpAsync(zep, batchId, joined, "batch invalid");
+                return;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Outcome unknown: the poll finds the batch still a draft (and processes it again) or processing.
+        }
+
+        var summary = await BatchPolling.UntilTerminalAsync(zep, batchId, options.Value.BatchPollTimeoutSeconds, ct);
+        if (summary is null)
+        {
+            Settle(joined, new SharedBatchOutcome.Lost());
+            return;
+        }
+        if (summary.Status == BatchSummary.Invalid)
+        {
+            await GiveUpAsync(zep, batchId, joined, "batch invalid");
+            return;
+        }
+        var items = summary.Status == BatchItemDetail.Succeeded && summary.ItemCount == all.Count && uuids.All(u => !string.IsNullOrEmpty(u))
+            ? uuids.Select((uuid, i) => new BatchItemDetail(null, null, BatchItemDetail.Succeeded, i, uuid)).ToList()
+            : await zep.GetAllBatchItemsAsync(batchId, ct);
+        if (items is null)
+        {
+            Settle(joined, new SharedBatchOutcome.Lost());
+            return;
+        }
+        foreach (var m in joined)
+        {
+            var end = m.Start + m.Entries.Count;
+            m.Outcome = new SharedBatchOutcome.Settled(batchId, m.Start,
+                items.Where(i => i.SequenceIndex >= m.Start && i.SequenceIndex < end).ToList());
+        }
+    }
+
+    /// <summary>The batch is never processed: deleted if Zep lets us (a draft nobody processes writes nothing either way).</summary>
+    private static async Task GiveUpAsync(ZepClient zep, string batchId, IEnumerable<Member> joined, string reason)
+    {
+        await TryDeleteAsync(zep, batchId);
+        Settle(joined, new SharedBatchOutcome.GivenUp(reason));
+    }
+
+    private static async Task TryDeleteAsync(ZepClient zep, string batchId)
+    {
+        try { await zep.DeleteBatchAsync(batchId, CancellationToken.None); }
+        catch (Exception e) when (e is HttpRequestException or ZepApiException or TimeoutException
+                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException) { }
+    }
+
+    private static void Settle(IEnumerable<Member> members, SharedBatchOutcome outcome)
+    {
+        foreach (var m in members) m.Outcome = outcome;
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        ZepApiException z => z.Describe(),
+        OperationCanceledException => "cancelled",
+        _ => e.GetType().Name,
+    };
+
+    /// <summary>The group's requests shared out by items (the rest to the first members), so the runs' totals add up.</summary>
+    private static void ShareOut(IReadOnlyList<Member> members, long requests)
+    {
+        var items = members.Sum(m => (long)m.Entries.Count);
+        if (items == 0) return;
+        var given = 0L;
+        foreach (var m in members)
+        {
+            m.Requests = requests * m.Entries.Count / items;
+            given += m.Requests;
+        }
+        for (var i = 0; given < requests; i = (i + 1) % members.Count, given++) members[i].Requests++;
+    }
+
+    private sealed class Group
+    {
+        public List<Member> Members { get; } = [];
+        public int Items { get; set; }
+    }
+
+    private sealed class Member(IReadOnlyList<BatchEntry> entries, Func<string, CancellationToken, Task> writeAheadAsync, CancellationToken ct)
+    {
+        public IReadOnlyList<BatchEntry> Entries => entries;
+        public Func<string, CancellationToken, Task> WriteAheadAsync => writeAheadAsync;
+        public CancellationToken Ct => ct;
+        public TaskCompletionSource<SharedBatchOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Joined { get; set; }
+        public int Start { get; set; }
+        public long Requests { get; set; }
+        public SharedBatchOutcome? Outcome { get; set; }
+        public Exception? Error { get; set; }
+    }
+}
+
+/// <summary>How a shared batch ended for one user's items.</summary>
+public abstract record SharedBatchOutcome
+{
+    /// <summary>Zep answered 404 to <c>POST /batches</c> (no Batch API): nothing was written.</summary>
+    public sealed record Unavailable : SharedBatchOutcome;
+
+    /// <summary>The batch was never processed (an add refused or of unknown outcome, or the batch invalid): none of its items land.</summary>
+    public sealed record GivenUp(string Reason) : SharedBatchOutcome;
+
+    /// <summary>Zep no longer knows the batch: what landed is unknown, so the units stay <c>Sent</c> and are read back.</summary>
+    public sealed record Lost : SharedBatchOutcome;
+
+    /// <summary>Processed and terminal: the results of this user's items, the first at sequence index <paramref name="Start"/>.</summary>
+    public sealed record Settled(string BatchId, int Start, IReadOnlyList<BatchItemDetail> Items) : SharedBatchOutcome;
+}

@@ -12,11 +12,11 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// Issue 6's benchmark: the distributed pipeline (real RabbitMQ + PostgreSQL, N worker processes) and the embedded pipeline
 /// (one process, in-memory bus, SQLite) against the emulator with a given latency and rate limit, and the straightforward
 /// sequential migrator against the same settings; each phase gets its own emulator.
-/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--raw-rates] [--only embedded]</c>
+/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--concurrency C] [--raw-rates] [--only embedded]</c>
+/// (C: users migrated at once per process, <c>Pipeline:MigrateConcurrency</c>, default 16).
 /// </summary>
 public static class PipelineBenchmark
 {
-    private const int MigrateConcurrency = 16;
 
     public static async Task<int> RunAsync(BenchArguments args)
     {
@@ -30,7 +30,7 @@ public static class PipelineBenchmark
             clientRpm = ClientRpm(args.Int("rpm", 0)),
             workers = args.Int("workers", 2),
             mode = args.String("mode") ?? "sequential",
-            migrateConcurrency = MigrateConcurrency,
+            migrateConcurrency = args.Int("concurrency", 16),
             rawRates = args.Flag("raw-rates"),
             only = args.String("only"),
             cores = Environment.ProcessorCount,
@@ -63,7 +63,7 @@ public static class PipelineBenchmark
                 {
                     await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
                     var ledger = await postgres.CreateDatabaseAsync("bench_pipeline");
-                    var run = await RunDistributedAsync(files, rabbit.Uri, ledger, zep, settings.workers, settings.mode, settings.clientRpm);
+                    var run = await RunDistributedAsync(files, rabbit.Uri, ledger, zep, settings.workers, settings.mode, settings.clientRpm, settings.migrateConcurrency);
                     completed &= run.Report.Status == "Completed";
                     distributed = Figures(run.Report, run.Zep, baselinePerSecond, settings.rpm, run.PeakRssMb, run.LedgerRows, run.Latencies, new
                     {
@@ -81,7 +81,7 @@ public static class PipelineBenchmark
             await using (var zep = await ZepEmulatorHost.StartAsync(Emulator()))
             {
                 var watch = new ZepRequestWatch(zep);
-                var run = await EmbeddedPipeline.RunAsync(files, folder, zep, settings.mode, settings.clientRpm, MigrateConcurrency);
+                var run = await EmbeddedPipeline.RunAsync(files, folder, zep, settings.mode, settings.clientRpm, settings.migrateConcurrency);
                 var served = watch.Stop();
                 completed &= run.Report.Status == "Completed";
                 embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
@@ -169,7 +169,7 @@ public static class PipelineBenchmark
     private sealed record Distributed(RunReport Report, ZepRequestWatch.Figures Zep, long[] PeakRssMb, long LedgerRows, double[] Latencies,
         long LedgerTransactions, double[] WorkerCpuSeconds, double MachineBusyPercent);
 
-    private static async Task<Distributed> RunDistributedAsync(string[] files, string rabbitUri, string ledger, ZepEmulatorHost zep, int workerCount, string mode, int clientRpm)
+    private static async Task<Distributed> RunDistributedAsync(string[] files, string rabbitUri, string ledger, ZepEmulatorHost zep, int workerCount, string mode, int clientRpm, int migrateConcurrency)
     {
         await using var launcher = await LauncherHost.StartAsync(rabbitUri, ledger);
         var environment = new Dictionary<string, string?>
@@ -182,7 +182,7 @@ public static class PipelineBenchmark
             ["ZEP_API_KEY"] = zep.Options.ApiKey,
             ["Zep__WriteMode"] = mode,
             ["Zep__RequestsPerMinute"] = clientRpm.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Pipeline__MigrateConcurrency"] = MigrateConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Pipeline__MigrateConcurrency"] = migrateConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var workers = Enumerable.Range(0, workerCount).Select(i => new WorkerProcess($"worker-{i}", environment)).ToList();
         foreach (var worker in workers) worker.Start();

@@ -14,7 +14,7 @@ public sealed class PipelineOptions
     /// <summary>Folder watched by the worker for export files; empty disables the watcher.</summary>
     public string? DropFolder { get; set; }
 
-    /// <summary>Users migrated at once by one process.</summary>
+    /// <summary>Users migrated at once by one process (and validated at once: the validation endpoint has the same limit).</summary>
     [Range(1, 256)]
     public int MigrateConcurrency { get; set; } = 8;
 

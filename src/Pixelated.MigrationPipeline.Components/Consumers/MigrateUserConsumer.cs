@@ -20,7 +20,8 @@ public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRe
 
 public sealed class MigrateUserConsumerDefinition : ConsumerDefinition<MigrateUserConsumer>
 {
-    public MigrateUserConsumerDefinition() => ConcurrentMessageLimit = 8;
+    // Concurrency: the endpoint's limit, Pipeline:MigrateConcurrency (set where the consumer is added), and no lower
+    // consumer-level limit here: one silently capped MigrateConcurrency at 8 (and validation at 4).
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<MigrateUserConsumer> consumer,
         IRegistrationContext context)

@@ -20,7 +20,8 @@ public sealed class ValidateUserConsumer(UserValidationService validation, RunPr
 
 public sealed class ValidateUserConsumerDefinition : ConsumerDefinition<ValidateUserConsumer>
 {
-    public ValidateUserConsumerDefinition() => ConcurrentMessageLimit = 4;
+    // Concurrency: the endpoint's limit, Pipeline:MigrateConcurrency (set where the consumer is added), and no lower
+    // consumer-level limit here: one silently capped MigrateConcurrency at 8 (and validation at 4).
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<ValidateUserConsumer> consumer,
         IRegistrationContext context)

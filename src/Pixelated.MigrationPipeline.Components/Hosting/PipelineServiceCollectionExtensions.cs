@@ -60,9 +60,11 @@ public static class PipelineServiceCollectionExtensions
             if (consumers)
             {
                 x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
+                // Users migrated and validated at once by this process: Pipeline:MigrateConcurrency for both endpoints.
                 x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
                     .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
-                x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>();
+                x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>()
+                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
             }
 
             if (pipeline.UsesRabbitMq)

@@ -74,6 +74,24 @@ public sealed partial class ZepClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<ZepEpisode>(ZepJson.Options, ct))!;
     }
 
+    /// <summary>Episodes per <c>POST /graph-batch</c> call (CONTRACT.md §6.1: up to 20, UNCONFIRMED today).</summary>
+    public const int MaxEpisodesPerGraphBatch = 20;
+
+    /// <summary>
+    /// Deprecated graph.addBatch (<c>POST /graph-batch</c>, 202 with the episodes in order): several episodes of one user
+    /// in one call. Null on 404 or 405: the route is not served (or the user is unknown, which graph.add then reports
+    /// episode by episode), so the caller falls back to graph.add; nothing was stored either way.
+    /// </summary>
+    public async Task<IReadOnlyList<ZepEpisode>?> AddDataBatchAsync(AddDataBatchRequest request, CancellationToken ct)
+    {
+        if (request.Episodes.Count is 0 or > MaxEpisodesPerGraphBatch)
+            throw new ArgumentOutOfRangeException(nameof(request), request.Episodes.Count, $"1 to {MaxEpisodesPerGraphBatch} episodes per call");
+        using var response = await http.PostAsJsonAsync("graph-batch", request, ZepJson.Options, ct);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) return null;
+        await EnsureAsync(response, "graph add batch", ct);
+        return await response.Content.ReadFromJsonAsync<List<ZepEpisode>>(ZepJson.Options, ct) ?? [];
+    }
+
     /// <summary>Every episode of a user's graph, through the paged listing (<c>Zep-Next-Cursor</c>).</summary>
     public async Task<IReadOnlyList<ZepEpisode>> GetAllUserEpisodesAsync(string userId, CancellationToken ct)
     {

@@ -51,6 +51,14 @@ public sealed class ZepOptions
     public int MaxItemsPerBatch { get; set; } = 50_000;
 
     /// <summary>
+    /// Episodes per call when episodes are written sequentially: up to 20 go in one deprecated <c>POST /graph-batch</c>
+    /// (CONTRACT.md §6.1), falling back to one graph.add each for the rest of the process lifetime when Zep does not serve
+    /// that route (404/405). 1 = always one graph.add per episode.
+    /// </summary>
+    [Range(1, 20)]
+    public int EpisodesPerCall { get; set; } = 20;
+
+    /// <summary>
     /// Users with at most 350 items to write share Batch API batches: a shared batch closes at this many items (or after
     /// <see cref="SharedBatchLingerMs"/>). 0 = every user gets a batch of its own.
     /// </summary>
@@ -107,4 +115,12 @@ public sealed class ZepWriteModeSelector(Microsoft.Extensions.Options.IOptions<Z
 
     /// <summary>Zep answered 404 to <c>POST /batches</c>: in <c>auto</c> mode, write sequentially from now on.</summary>
     public void BatchApiUnavailable() => Volatile.Write(ref _batchUnavailable, 1);
+
+    private int _graphBatchUnavailable;
+
+    /// <summary>Episodes written sequentially go in one <c>POST /graph-batch</c> per <see cref="ZepOptions.EpisodesPerCall"/> (1: one graph.add each).</summary>
+    public int EpisodesPerCall => Volatile.Read(ref _graphBatchUnavailable) == 0 ? options.Value.EpisodesPerCall : 1;
+
+    /// <summary>Zep answered 404/405 to <c>POST /graph-batch</c>: one graph.add per episode from now on.</summary>
+    public void GraphBatchUnavailable() => Volatile.Write(ref _graphBatchUnavailable, 1);
 }

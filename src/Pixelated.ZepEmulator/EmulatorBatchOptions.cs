@@ -11,5 +11,8 @@ public sealed class EmulatorBatchOptions
     /// <summary>Processing speed of the background worker in items per second; 0 = as fast as possible.</summary>
     public double ItemsPerSecond { get; set; }
 
-    public EmulatorBatchOptions Clone() => new() { Enabled = Enabled, ItemsPerSecond = ItemsPerSecond };
+    /// <summary>When false the deprecated <c>POST /graph-batch</c> is not served (404), as for a deployment that dropped it. Read at start.</summary>
+    public bool GraphBatchEnabled { get; set; } = true;
+
+    public EmulatorBatchOptions Clone() => new() { Enabled = Enabled, ItemsPerSecond = ItemsPerSecond, GraphBatchEnabled = GraphBatchEnabled };
 }

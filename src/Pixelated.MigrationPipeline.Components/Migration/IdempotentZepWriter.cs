@@ -15,8 +15,10 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// Ledger round trips: units are marked <c>Sent</c> in groups (one save per group, before the group's calls) and their
 /// confirmations are saved with the next save (the next group's, or the user's outcome in <see cref="UserMigrationService"/>),
 /// so a unit costs no save of its own. Whatever an attempt that dies leaves <c>Sent</c> is read back before it is resent.
+/// Episodes go up to <see cref="ZepWriteModeSelector.EpisodesPerCall"/> (20) per <c>POST /graph-batch</c> call, each still its
+/// own unit, so the protocol is the same whichever call wrote them.
 /// </summary>
-public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey)
+public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey, ZepWriteModeSelector writeMode)
 {
     private readonly ZepReadBack _readBack = new(zep, userKey);
 
@@ -58,7 +60,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     /// </summary>
     public async Task WriteMessagesAndEpisodesAsync(IReadOnlyList<PlannedThread> threads, IReadOnlyList<PlannedEpisode> episodes, CancellationToken ct)
     {
-        var sends = new List<(string Key, WriteUnitKind Kind, Func<Task> Send)>();
+        var sends = new List<(string Key, WriteUnitKind Kind, Func<Task>? Send, PlannedEpisode? Episode)>();
         foreach (var thread in threads)
         {
             foreach (var batch in thread.Batches)
@@ -77,7 +79,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                     continue;
                 }
                 var (t, b, messages) = (thread, batch, toSend);
-                sends.Add((batch.Key, WriteUnitKind.Messages, () => SendMessagesAsync(t, b, messages, ct)));
+                sends.Add((batch.Key, WriteUnitKind.Messages, () => SendMessagesAsync(t, b, messages, ct), null));
             }
         }
         foreach (var episode in episodes)
@@ -89,14 +91,14 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 ledger.Confirm(episode.Key, WriteUnitKind.Episode, null);
                 continue;
             }
-            var e = episode;
-            sends.Add((episode.Key, WriteUnitKind.Episode, () => SendEpisodeAsync(e, ct)));
+            sends.Add((episode.Key, WriteUnitKind.Episode, null, episode));
         }
 
         foreach (var group in sends.Chunk(WriteAheadGroupSize))
         {
             await ledger.MarkSentAsync(group.Select(s => (s.Key, s.Kind)).ToList(), ct);
-            foreach (var send in group) await send.Send();
+            foreach (var send in group.Where(s => s.Send is not null)) await send.Send!();
+            await SendEpisodesAsync(group.Where(s => s.Episode is not null).Select(s => s.Episode!).ToList(), ct);
         }
     }
 
@@ -134,6 +136,40 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         }
     }
 
+    /// <summary>
+    /// Episodes already marked <c>Sent</c>, up to <see cref="ZepWriteModeSelector.EpisodesPerCall"/> per graph-batch call. A call
+    /// Zep refuses as invalid (one bad episode refuses them all) is retried one graph.add per episode, so only the bad ones
+    /// fail, each with its reason; a route Zep does not serve switches this process to graph.add.
+    /// </summary>
+    private async Task SendEpisodesAsync(IReadOnlyList<PlannedEpisode> episodes, CancellationToken ct)
+    {
+        var perCall = writeMode.EpisodesPerCall;
+        foreach (var chunk in episodes.Chunk(perCall))
+        {
+            IReadOnlyList<ZepEpisode>? created = null;
+            if (chunk.Length > 1 && writeMode.EpisodesPerCall > 1)
+            {
+                try
+                {
+                    created = await GuardAsync(chunk.Select(e => (e.Key, WriteUnitKind.Episode)).ToList(),
+                        () => zep.AddDataBatchAsync(new AddDataBatchRequest(chunk.Select(e => EpisodeData.From(e.Request)).ToList(), userKey), ct));
+                    if (created is null) writeMode.GraphBatchUnavailable();
+                }
+                catch (ZepApiException e) when (IsRejection(e))
+                {
+                    created = null;
+                }
+            }
+            if (created is null)
+            {
+                foreach (var episode in chunk) await SendEpisodeAsync(episode, ct);
+                continue;
+            }
+            for (var i = 0; i < chunk.Length; i++)
+                ledger.Confirm(chunk[i].Key, WriteUnitKind.Episode, created.Count == chunk.Length ? created[i].Uuid : null);
+        }
+    }
+
     private async Task SendEpisodeAsync(PlannedEpisode episode, CancellationToken ct)
     {
         try
@@ -153,7 +189,11 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge;
 
     /// <summary>Runs one call; when the call provably did not reach Zep, releases the unit so it can be sent again without a read-back.</summary>
-    private async Task<T> GuardAsync<T>(string key, WriteUnitKind kind, Func<Task<T>> call, CancellationToken ct)
+    private Task<T> GuardAsync<T>(string key, WriteUnitKind kind, Func<Task<T>> call, CancellationToken ct) =>
+        GuardAsync([(key, kind)], call);
+
+    /// <summary>Runs one call that writes several units; when it provably did not reach Zep, releases them all.</summary>
+    private async Task<T> GuardAsync<T>(IReadOnlyList<(string Key, WriteUnitKind Kind)> units, Func<Task<T>> call)
     {
         try
         {
@@ -161,18 +201,21 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         }
         catch (ZepApiException e) when (e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            await ledger.ReleaseAsync(key, kind, e.Describe(), CancellationToken.None);
+            await ReleaseAsync(units, e.Describe());
             throw;
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            await ledger.ReleaseAsync(key, kind, "Zep unreachable", CancellationToken.None);
+            await ReleaseAsync(units, "Zep unreachable");
             throw;
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            await ledger.ReleaseAsync(key, kind, "circuit open: Zep looks down", CancellationToken.None);
+            await ReleaseAsync(units, "circuit open: Zep looks down");
             throw;
         }
     }
+
+    private Task ReleaseAsync(IReadOnlyList<(string Key, WriteUnitKind Kind)> units, string reason) =>
+        ledger.ReleaseAsync(units, reason, CancellationToken.None);
 }

@@ -48,7 +48,7 @@ public sealed class UserMigrationService(
         var ownBatchKey = IdempotencyKey.ForBatch(userKey);
         var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
         await SharedBatchRecovery.ResolveAsync(zep, ledger, zepOptions.Value.BatchPollTimeoutSeconds, ct);
-        var writer = new IdempotentZepWriter(zep, ledger, userKey);
+        var writer = new IdempotentZepWriter(zep, ledger, userKey, writeMode);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, ct);
         if (writeMode.UseBatch && !await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))

@@ -35,6 +35,15 @@ public sealed record AddDataRequest(
     JsonObject? Metadata = null,
     string? SourceDescription = null);
 
+/// <summary>One episode of the deprecated <c>POST /graph-batch</c> (graph.addBatch): graph.add's per-episode fields.</summary>
+public sealed record EpisodeData(string Data, string Type, string? CreatedAt = null, JsonObject? Metadata = null, string? SourceDescription = null)
+{
+    public static EpisodeData From(AddDataRequest r) => new(r.Data, r.Type, r.CreatedAt, r.Metadata, r.SourceDescription);
+}
+
+/// <summary>Body of <c>POST /graph-batch</c>: up to 20 episodes into one user's graph.</summary>
+public sealed record AddDataBatchRequest(IReadOnlyList<EpisodeData> Episodes, string UserId);
+
 public sealed record ZepEpisode(string Uuid, string Content, string CreatedAt, string? Source, JsonObject? Metadata);
 
 public sealed record EpisodeListRequest(int? Limit = null, string? Cursor = null, string? OrderBy = null, string? Direction = null);

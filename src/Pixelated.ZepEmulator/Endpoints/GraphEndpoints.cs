@@ -5,13 +5,20 @@ using Pixelated.ZepEmulator.Wire;
 
 namespace Pixelated.ZepEmulator.Endpoints;
 
-/// <summary>graph.add (POST /graph) and episode read-back.</summary>
+/// <summary>graph.add (POST /graph), its deprecated batch form (POST /graph-batch) and episode read-back.</summary>
 internal static class GraphEndpoints
 {
     internal const int MaxDataChars = 10_000;
     internal const int MaxSourceDescriptionChars = 500;
     internal const int MaxDocumentIdChars = 100;
     internal static readonly string[] DataTypes = ["text", "json", "message"];
+
+    /// <summary>Episodes per <c>POST /graph-batch</c> call (CONTRACT.md §6.1: "up to 20", UNCONFIRMED today; enforced here).</summary>
+    internal const int MaxEpisodesPerGraphBatch = 20;
+
+    private sealed record EpisodeData(string? Data, string? Type, string? CreatedAt, Dictionary<string, JsonElement>? Metadata, string? SourceDescription);
+
+    private sealed record AddDataBatchRequest(List<EpisodeData>? Episodes, string? UserId, string? GraphId, string? DocumentId);
 
     private sealed record AddDataRequest(
         string? Data,
@@ -23,9 +30,14 @@ internal static class GraphEndpoints
         string? SourceDescription,
         string? DocumentId);
 
-    public static void MapGraphEndpoints(this IEndpointRouteBuilder api)
+    public static void MapGraphEndpoints(this IEndpointRouteBuilder api, bool graphBatch)
     {
         api.MapPost("/graph", AddAsync);
+        if (graphBatch)
+        {
+            api.MapPost("/graph-batch", AddBatchAsync);
+        }
+
         api.MapGet("/graph/episodes/user/{userId}", EpisodeReads.LastN);
         api.MapPost("/graph/episodes/user/{userId}", EpisodeReads.PageAsync).WithMetadata(ReadOnlyEndpoint.Instance);
         api.MapGet("/graph/episodes/{uuid}", GetEpisode);
@@ -40,73 +52,115 @@ internal static class GraphEndpoints
             return error;
         }
 
-        if (Validate(body!) is { } problem)
+        if (Check(body!, clock) is { Problem: { } problem })
         {
-            return problem;
+            return ZepError.BadRequest(problem);
         }
 
-        var createdAt = clock.GetUtcNow();
-        if (body!.CreatedAt is not null && !ZepJson.TryParseTime(body.CreatedAt, out createdAt))
-        {
-            return ZepError.BadRequest("created_at must be an RFC3339 timestamp");
-        }
-
-        var stored = store.TryAddEpisode(new StoredEpisode
-        {
-            Uuid = Guid.NewGuid().ToString(),
-            UserId = string.IsNullOrEmpty(body.UserId) ? null : body.UserId,
-            GraphId = string.IsNullOrEmpty(body.UserId) ? body.GraphId : null,
-            Content = body.Data!,
-            Type = body.Type!,
-            CreatedAt = createdAt,
-            Metadata = body.Metadata,
-            SourceDescription = body.SourceDescription,
-            DocumentId = body.DocumentId,
-        });
-
+        var stored = store.TryAddEpisode(ToEpisode(body!, clock));
         return stored is null
             ? ZepError.NotFound()
             : Results.Json(stored.ToBody(processed: false), ZepJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static IResult? Validate(AddDataRequest body)
+    /// <summary>
+    /// Deprecated graph.addBatch: 202 with the added episodes in order. Every episode is checked as graph.add checks it
+    /// before any is stored (one bad episode refuses the call); more than <see cref="MaxEpisodesPerGraphBatch"/> → 400;
+    /// an unknown user_id → 404 and nothing stored.
+    /// </summary>
+    private static async Task<IResult> AddBatchAsync(HttpRequest request, EmulatorStore store, TimeProvider clock)
+    {
+        var (body, error) = await JsonBody.ReadAsync<AddDataBatchRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body!.Episodes is not { Count: > 0 and <= MaxEpisodesPerGraphBatch } episodes)
+        {
+            return ZepError.BadRequest($"episodes must hold 1 to {MaxEpisodesPerGraphBatch} items");
+        }
+
+        var requests = episodes.Select(e => new AddDataRequest(e.Data, e.Type, body.UserId, body.GraphId, e.CreatedAt, e.Metadata, e.SourceDescription, body.DocumentId)).ToList();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (Check(requests[i], clock) is { Problem: { } problem })
+            {
+                return ZepError.BadRequest($"episodes[{i}]: {problem}");
+            }
+        }
+
+        var stored = store.TryAddEpisodes(requests.Select(r => ToEpisode(r, clock)).ToList());
+        return stored is null
+            ? ZepError.NotFound()
+            : Results.Json(stored.Select(e => e.ToBody(processed: false)).ToList(), ZepJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>What is wrong with the episode (the text after "bad request: "), or its creation time.</summary>
+    private static (string? Problem, DateTimeOffset CreatedAt) Check(AddDataRequest body, TimeProvider clock)
+    {
+        if (Validate(body) is { } problem)
+        {
+            return (problem, default);
+        }
+
+        var createdAt = clock.GetUtcNow();
+        return body.CreatedAt is not null && !ZepJson.TryParseTime(body.CreatedAt, out createdAt)
+            ? ("created_at must be an RFC3339 timestamp", default)
+            : (null, createdAt);
+    }
+
+    private static StoredEpisode ToEpisode(AddDataRequest body, TimeProvider clock) => new()
+    {
+        Uuid = Guid.NewGuid().ToString(),
+        UserId = string.IsNullOrEmpty(body.UserId) ? null : body.UserId,
+        GraphId = string.IsNullOrEmpty(body.UserId) ? body.GraphId : null,
+        Content = body.Data!,
+        Type = body.Type!,
+        CreatedAt = Check(body, clock).CreatedAt,
+        Metadata = body.Metadata,
+        SourceDescription = body.SourceDescription,
+        DocumentId = body.DocumentId,
+    };
+
+    private static string? Validate(AddDataRequest body)
     {
         if (body.Data is null)
         {
-            return ZepError.BadRequest("data is required");
+            return "data is required";
         }
 
         if (TextLength.CodePoints(body.Data) > MaxDataChars)
         {
-            return ZepError.BadRequest($"data exceeds {MaxDataChars} characters");
+            return $"data exceeds {MaxDataChars} characters";
         }
 
         if (body.Type is null || !DataTypes.Contains(body.Type))
         {
-            return ZepError.BadRequest("type must be one of text, json, message");
+            return "type must be one of text, json, message";
         }
 
         if (body.Type == "json" && !IsJson(body.Data))
         {
-            return ZepError.BadRequest("data is not valid JSON");
+            return "data is not valid JSON";
         }
 
         if (string.IsNullOrEmpty(body.UserId) == string.IsNullOrEmpty(body.GraphId))
         {
-            return ZepError.BadRequest("exactly one of user_id or graph_id is required");
+            return "exactly one of user_id or graph_id is required";
         }
 
         if (body.SourceDescription is not null && TextLength.CodePoints(body.SourceDescription) > MaxSourceDescriptionChars)
         {
-            return ZepError.BadRequest($"source_description must be at most {MaxSourceDescriptionChars} characters");
+            return $"source_description must be at most {MaxSourceDescriptionChars} characters";
         }
 
         if (body.DocumentId is not null && (body.DocumentId.Length == 0 || TextLength.CodePoints(body.DocumentId) > MaxDocumentIdChars))
         {
-            return ZepError.BadRequest($"document_id must be 1 to {MaxDocumentIdChars} characters");
+            return $"document_id must be 1 to {MaxDocumentIdChars} characters";
         }
 
-        return MetadataRules.Check(body.Metadata) is { } metadataProblem ? ZepError.BadRequest(metadataProblem) : null;
+        return MetadataRules.Check(body.Metadata);
     }
 
     internal static bool IsJson(string data)

@@ -63,7 +63,7 @@ public static class EmulatorAppExtensions
         v2.MapUserEndpoints();
         v2.MapThreadEndpoints();
         v2.MapMessageEndpoints();
-        v2.MapGraphEndpoints();
+        v2.MapGraphEndpoints(options.Batch.GraphBatchEnabled);
         if (options.Batch.Enabled)
         {
             v2.MapBatchEndpoints();

@@ -271,30 +271,31 @@ public sealed partial class EmulatorStore
     /// Appends the episode (no de-duplication) and returns it with its sequence number;
     /// null when it targets a user that does not exist.
     /// </summary>
-    public StoredEpisode? TryAddEpisode(StoredEpisode episode)
+    public StoredEpisode? TryAddEpisode(StoredEpisode episode) => TryAddEpisodes([episode])?[0];
+
+    /// <summary>Adds the episodes in order, all or none: null (nothing added) when one names a user that does not exist.</summary>
+    public IReadOnlyList<StoredEpisode>? TryAddEpisodes(IReadOnlyList<StoredEpisode> episodes)
     {
         lock (_gate)
         {
-            List<StoredEpisode> list;
-            if (episode.UserId is { } userId)
+            if (episodes.Any(e => e.UserId is { } id && !_users.ContainsKey(id)))
             {
-                if (!_users.ContainsKey(userId))
-                {
-                    return null;
-                }
-
-                list = GetOrAdd(_episodesByUser, userId);
-            }
-            else
-            {
-                list = GetOrAdd(_episodesByGraph, episode.GraphId ?? string.Empty);
+                return null;
             }
 
-            var stored = episode with { Sequence = ++_nextSequence };
-            list.Add(stored);
-            _episodesByUuid[stored.Uuid] = stored;
-            return stored;
+            return episodes.Select(AddEpisodeLocked).ToList();
         }
+    }
+
+    private StoredEpisode AddEpisodeLocked(StoredEpisode episode)
+    {
+        var list = episode.UserId is { } userId
+            ? GetOrAdd(_episodesByUser, userId)
+            : GetOrAdd(_episodesByGraph, episode.GraphId ?? string.Empty);
+        var stored = episode with { Sequence = ++_nextSequence };
+        list.Add(stored);
+        _episodesByUuid[stored.Uuid] = stored;
+        return stored;
     }
 
     public void CountRequest(int statusCode, string route)

@@ -25,11 +25,11 @@ public sealed class When_zep_misbehaves(InfrastructureFixture infrastructure, IT
     }
 
     /// <summary>
-    /// Sequential: every graph.add / add-messages call can time out after being applied. Batch: far fewer writes per user
-    /// (user, threads, create, add, process), so more users are needed for the fault to hit often.
+    /// Every write call (create user / thread, add-messages, graph-batch of ≤ 20 episodes, batch create / add / process) can
+    /// time out after being applied. Both modes make only a few writes per user, so enough users are needed for the fault to hit often.
     /// </summary>
     [Theory]
-    [InlineData("sequential", 10, 5)]
+    [InlineData("sequential", 24, 5)]
     [InlineData("batch", 24, 3)]
     public async Task Writes_applied_then_never_answered_are_found_by_read_back_and_not_sent_twice(string writeMode, int users, int minimumFaults)
     {
@@ -46,7 +46,7 @@ public sealed class When_zep_misbehaves(InfrastructureFixture infrastructure, IT
     }
 
     [Theory]
-    [InlineData("sequential", 8, 10)]
+    [InlineData("sequential", 12, 10)]
     [InlineData("batch", 16, 5)]
     public async Task A_storm_of_429s_slows_the_run_down_but_it_completes_exactly_once(string writeMode, int users, int minimumFaults)
     {

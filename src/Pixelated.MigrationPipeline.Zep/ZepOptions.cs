@@ -65,7 +65,10 @@ public sealed class ZepOptions
     [Range(0, 50_000)]
     public int SharedBatchItems { get; set; } = 2_000;
 
-    /// <summary>How long a shared batch waits for more users after its first joined, in milliseconds.</summary>
+    /// <summary>
+    /// How long a shared batch waits for more users after its first joined, in milliseconds; with
+    /// <see cref="RequestsPerMinute"/> set, at least the time of four requests at that rate (at most 2 s).
+    /// </summary>
     [Range(0, 10_000)]
     public int SharedBatchLingerMs { get; set; } = 50;
 

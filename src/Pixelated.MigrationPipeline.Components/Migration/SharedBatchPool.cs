@@ -69,9 +69,24 @@ public sealed class SharedBatchPool(
         }
     }
 
+    /// <summary>
+    /// How long a group waits for more users: <see cref="ZepOptions.SharedBatchLingerMs"/>, but under a requests-per-minute
+    /// budget at least the time of four requests at that rate (a user that joins saves about four: create, add, process,
+    /// poll), at most 2 s: when every request waits its turn anyway, waiting for more users is cheaper than a batch of its own.
+    /// </summary>
+    private TimeSpan Linger
+    {
+        get
+        {
+            var o = options.Value;
+            var ms = o.RequestsPerMinute > 0 ? Math.Max(o.SharedBatchLingerMs, Math.Min(2_000, 4 * 60_000 / o.RequestsPerMinute)) : o.SharedBatchLingerMs;
+            return TimeSpan.FromMilliseconds(ms);
+        }
+    }
+
     private async Task CloseAfterLingerAsync(Group group)
     {
-        await Task.Delay(options.Value.SharedBatchLingerMs);
+        await Task.Delay(Linger);
         lock (_gate)
         {
             if (_open != group) return; // closed full meanwhile

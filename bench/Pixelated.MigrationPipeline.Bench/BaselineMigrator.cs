@@ -8,12 +8,14 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// <summary>
 /// The straightforward migrator a simple script would be: one request per memory, one add-messages call per message,
 /// no concurrency, no batching, no idempotency. Measured against the same emulator settings as the pipeline.
+/// <c>maxUsers</c> limits it to the first users of the export (all their items): its rate per item does not depend on how
+/// many users there are, and a long pipeline run need not wait for an equally long baseline.
 /// </summary>
 public static class BaselineMigrator
 {
     public sealed record Result(long Items, long Requests, double Seconds);
 
-    public static async Task<Result> RunAsync(IReadOnlyList<string> files, Uri apiBase, string apiKey)
+    public static async Task<Result> RunAsync(IReadOnlyList<string> files, Uri apiBase, string apiKey, int maxUsers = int.MaxValue)
     {
         using var http = new HttpClient { BaseAddress = apiBase };
         http.DefaultRequestHeaders.Add("Authorization", $"Api-Key {apiKey}");
@@ -26,6 +28,7 @@ public static class BaselineMigrator
             await foreach (var outcome in new Mem0ExportReader().ReadAsync(file))
             {
                 if (outcome is not ItemRead { Item: var item } || item.InactiveReason is not null) continue;
+                if (!users.Contains(item.UserId) && users.Count >= maxUsers) continue;
                 if (users.Add(item.UserId)) { await SendAsync(() => http.PostAsJsonAsync("users", new { user_id = item.UserId })); requests++; }
                 if (item.Kind == SourceItemKind.Memory)
                 {

@@ -13,7 +13,8 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// (one process, in-memory bus, SQLite) against the emulator with a given latency and rate limit, and the straightforward
 /// sequential migrator against the same settings; each phase gets its own emulator.
 /// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--concurrency C] [--raw-rates] [--only embedded]</c>
-/// (C: users migrated at once per process, <c>Pipeline:MigrateConcurrency</c>, default 16).
+/// (C: users migrated at once per process, <c>Pipeline:MigrateConcurrency</c>, default 16; <c>--baseline-users B</c> runs the
+/// baseline on the first B users only, default all: its rate per item does not depend on the number of users).
 /// </summary>
 public static class PipelineBenchmark
 {
@@ -31,6 +32,7 @@ public static class PipelineBenchmark
             workers = args.Int("workers", 2),
             mode = args.String("mode") ?? "sequential",
             migrateConcurrency = args.Int("concurrency", 16),
+            baselineUsers = args.Int("baseline-users", args.Int("users", 20)),
             rawRates = args.Flag("raw-rates"),
             only = args.String("only"),
             cores = Environment.ProcessorCount,
@@ -47,7 +49,7 @@ public static class PipelineBenchmark
             if (!embeddedOnly)
             {
                 await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
-                baseline = await BaselineMigrator.RunAsync(files, zep.ApiBaseUrl, zep.Options.ApiKey);
+                baseline = await BaselineMigrator.RunAsync(files, zep.ApiBaseUrl, zep.Options.ApiKey, settings.baselineUsers);
                 Console.Error.WriteLine($"[bench] baseline: {baseline.Items} items in {baseline.Seconds:0.0} s");
             }
             var baselinePerSecond = baseline is null ? 0 : baseline.Items / baseline.Seconds;

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Consumers;
-using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
@@ -40,12 +39,8 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
             while (zep.Store.GetStats().Episodes < 5) await Task.Delay(1, stop.Token);
             zep.SetFaults(new EmulatorFaultOptions { ErrorAfterWriteRate = 1.0, Seed = 7 });
         }, stop.Token);
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var died = await Assert.ThrowsAnyAsync<Exception>(() =>
-                scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
-            Assert.True(TransientFailure.Is(died), $"attempt 1 ended with {died.GetType().Name}, not an outage");
-        }
+        var died = await Assert.ThrowsAnyAsync<Exception>(() => host.Services.MigrateUserAsync(runId, User));
+        Assert.True(TransientFailure.Is(died), $"attempt 1 ended with {died.GetType().Name}, not an outage");
         await watcher;
 
         var inZep = zep.Store.GetEpisodes(User).Count;
@@ -57,10 +52,7 @@ public sealed class When_a_worker_dies_before_its_confirmations_are_saved(Infras
 
         // Attempt 2, Zep healthy again.
         zep.SetFaults(new EmulatorFaultOptions());
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
-        }
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
 
         var stats = zep.Store.GetStats();
         Assert.Equal((1, 2, Messages, Memories), (stats.Users, stats.Threads, stats.Messages, stats.Episodes));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
@@ -27,11 +26,7 @@ public sealed class When_a_worker_stops_while_its_shared_batch_processes(Infrast
         var first = await ServiceHost.MigrationAsync(ledger, zep, "batch");
         var runId = await OneUserStaging.StageAsync(first.Services, User, messages: 50, memories: 20);
 
-        var attempt = Task.Run(async () =>
-        {
-            await using var scope = first.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None);
-        });
+        var attempt = Task.Run(() => first.Services.MigrateUserAsync(runId, User));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!zep.Store.GetBatches().Any(b => b.Status is BatchStatuses.Queued or BatchStatuses.Processing) && DateTime.UtcNow < deadline)
             await Task.Delay(20);
@@ -42,8 +37,7 @@ public sealed class When_a_worker_stops_while_its_shared_batch_processes(Infrast
         Assert.NotEqual(BatchStatuses.Succeeded, processing.Status);
 
         using var second = await ServiceHost.MigrationAsync(ledger, zep, "batch");
-        await using (var scope = second.Services.CreateAsyncScope())
-            Assert.True(await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
+        Assert.True(await second.Services.MigrateUserAsync(runId, User));
 
         var stats = zep.Store.GetStats();
         output.WriteLine($"emulator {string.Join(' ', stats.RequestsByRoute.Select(kv => $"{kv.Key}:{kv.Value}"))}");

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Consumers;
-using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
@@ -36,10 +35,9 @@ public sealed class When_every_batch_call_is_applied_then_fails(InfrastructureFi
         while (!done && DateTime.UtcNow < deadline)
         {
             attempts++;
-            await using var scope = host.Services.CreateAsyncScope();
             try
             {
-                done = await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None);
+                done = await host.Services.MigrateUserAsync(runId, User);
             }
             catch (Exception e) when (TransientFailure.Is(e))
             {

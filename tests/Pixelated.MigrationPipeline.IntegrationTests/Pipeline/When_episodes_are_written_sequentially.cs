@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
@@ -29,8 +28,7 @@ public sealed class When_episodes_are_written_sequentially(InfrastructureFixture
         using var host = await ServiceHost.MigrationAsync(ledger, zep, "sequential");
         var runId = await OneUserStaging.StageAsync(host.Services, User, messages: 4, memories: 45);
 
-        await using (var scope = host.Services.CreateAsyncScope())
-            Assert.True(await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None));
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
 
         var stats = zep.Store.GetStats();
         output.WriteLine(string.Join(' ', stats.RequestsByRoute.Select(kv => $"{kv.Key}:{kv.Value}")));

@@ -33,6 +33,13 @@ public static class ServiceHost
             services.AddUserMigration();
         });
 
+    /// <summary>Migrates one user in a scope of its own, as one delivery of its MigrateUser would.</summary>
+    public static async Task<bool> MigrateUserAsync(this IServiceProvider services, Guid runId, string user)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, user, CancellationToken.None);
+    }
+
     private static Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection> services) =>
         StartAsync(ledger, settings, (s, _) => services(s));
 

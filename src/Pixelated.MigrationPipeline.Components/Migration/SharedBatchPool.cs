@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Zep;
@@ -25,9 +24,11 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// A user's call returns only when the pool is done with its items, so its lock is held for as long as its items can
 /// still be written; a later attempt that finds units <c>Sent</c> into a shared batch resolves them from the batch's
 /// state (<see cref="SharedBatchRecovery"/>). The group's Zep requests are attributed to its users' runs, shared by items.
+/// The group stops only when every one of its users' own tokens is cancelled (the bus gave up on all of them, e.g. at the
+/// end of a graceful stop's timeout): then each user's attempt ends cancelled by its own token, and its message goes back
+/// to the queue, not to <c>_error</c>; the units it left <c>Sent</c> are resolved by the next attempt.
 /// </summary>
-public sealed class SharedBatchPool(
-    IServiceScopeFactory scopes, ZepRequestCounter counter, IOptions<ZepOptions> options, IHostApplicationLifetime lifetime)
+public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCounter counter, IOptions<ZepOptions> options)
 {
     private readonly Lock _gate = new();
     private Group? _open;
@@ -104,9 +105,15 @@ public sealed class SharedBatchPool(
     private async Task FlushAsync(Group group)
     {
         using var requests = counter.BeginScope();
+        using var stop = new CancellationTokenSource();
+        var live = group.Members.Count;
+        var registrations = group.Members.Select(m => m.Ct.Register(() =>
+        {
+            if (Interlocked.Decrement(ref live) == 0) stop.Cancel();
+        })).ToList();
         try
         {
-            await WriteGroupAsync(group, lifetime.ApplicationStopping);
+            await WriteGroupAsync(group, stop.Token);
         }
         catch (Exception e)
         {
@@ -114,6 +121,7 @@ public sealed class SharedBatchPool(
         }
         finally
         {
+            foreach (var registration in registrations) await registration.DisposeAsync();
             ShareOut(group.Members, requests.Count);
             foreach (var m in group.Members)
             {

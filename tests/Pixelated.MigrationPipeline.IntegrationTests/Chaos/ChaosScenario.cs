@@ -24,13 +24,14 @@ public sealed class ChaosScenario : IAsyncDisposable
     public string[] Files { get; private set; } = [];
     public ExpectedExport Expected { get; private set; } = null!;
     public Random Random { get; } = new(20261126);
+    private string _rabbitUri = "";
 
     public static async Task<ChaosScenario> StartAsync(
         InfrastructureFixture infrastructure, ITestOutputHelper output, EmulatorOptions emulator,
         int workers = 2, int users = 24, int memoriesPerUser = 18, int messagesPerUser = 40, int requestTimeoutSeconds = 5,
         int migrateConcurrency = 3, IReadOnlyDictionary<string, string?>? workerEnvironment = null)
     {
-        var scenario = new ChaosScenario(output);
+        var scenario = new ChaosScenario(output) { _rabbitUri = infrastructure.RabbitMqUri };
         scenario.Zep = await ZepEmulatorHost.StartAsync(emulator);
         var ledger = await infrastructure.CreateDatabaseAsync("chaos");
         scenario.Launcher = await LauncherHost.StartAsync(infrastructure.RabbitMqUri, ledger);
@@ -134,7 +135,30 @@ public sealed class ChaosScenario : IAsyncDisposable
         Assert.Equal(report.Users.Total, report.Users.Verified);
         Assert.Equal(Expected.Memories.Count + Expected.Messages.Count, report.Items.Migrated);
         Assert.Equal(0, report.Items.Failed);
+        _output.WriteLine("faulted: " + await DescribeFaultsAsync(_rabbitUri));
         return report;
+    }
+
+    public static async Task<string> DescribeFaultsAsync(string uri)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        var found = new List<string>();
+        foreach (var queue in new[] { "ingest-export", "migrate-user", "validate-user" }.SelectMany(q => new[] { q + "_error", q + "_dlq" }))
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                var message = await channel.BasicGetAsync(queue, autoAck: false);
+                if (message is null) continue;
+                var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
+                string H(string k) => headers.TryGetValue(k, out var v) && v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : v?.ToString() ?? "";
+                found.Add($"{queue}: {H("MT-Fault-ExceptionType")} {H("MT-Fault-Message")} {H("MT-Fault-StackTrace")[..Math.Min(1500, H("MT-Fault-StackTrace").Length)]}");
+                await channel.BasicNackAsync(message.DeliveryTag, false, true);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { }
+        }
+        return found.Count == 0 ? "none" : string.Join(" | ", found);
     }
 
     public async ValueTask DisposeAsync()

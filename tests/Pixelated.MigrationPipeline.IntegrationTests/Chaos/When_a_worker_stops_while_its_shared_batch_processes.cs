@@ -9,8 +9,9 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
 
 /// <summary>
 /// Users of ≤ 350 items share Batch API batches (<see cref="SharedBatchPool"/>). A worker that stops while its shared batch
-/// is still processing leaves the batch's units <c>Sent</c> with the batch's id; the next attempt must wait for that batch
-/// to finish before it reads Zep back, or it would resend what the batch is about to write.
+/// is still processing (its delivery cancelled, as the bus does at the end of a graceful stop) leaves the batch's units
+/// <c>Sent</c> with the batch's id; the next attempt must wait for that batch to finish before it reads Zep back, or it
+/// would resend what the batch is about to write.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_a_worker_stops_while_its_shared_batch_processes(InfrastructureFixture infrastructure, ITestOutputHelper output)
@@ -26,12 +27,14 @@ public sealed class When_a_worker_stops_while_its_shared_batch_processes(Infrast
         var first = await ServiceHost.MigrationAsync(ledger, zep, "batch");
         var runId = await OneUserStaging.StageAsync(first.Services, User, messages: 50, memories: 20);
 
-        var attempt = Task.Run(() => first.Services.MigrateUserAsync(runId, User));
+        using var delivery = new CancellationTokenSource();
+        var attempt = Task.Run(() => first.Services.MigrateUserAsync(runId, User, delivery.Token));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!zep.Store.GetBatches().Any(b => b.Status is BatchStatuses.Queued or BatchStatuses.Processing) && DateTime.UtcNow < deadline)
             await Task.Delay(20);
-        await first.StopAsync(); // the pool stops polling: the attempt ends with the batch still processing
+        await delivery.CancelAsync(); // its only user's delivery is cancelled: the pool stops polling, the batch still processing
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt);
+        await first.StopAsync();
         first.Dispose();
         var processing = Assert.Single(zep.Store.GetBatches());
         Assert.NotEqual(BatchStatuses.Succeeded, processing.Status);

@@ -67,7 +67,7 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
         await Task.WhenAll(scenario.Workers.Select(w => w.StopGracefullyAsync(TimeSpan.FromSeconds(60))));
         var midway = await scenario.Launcher.ReportAsync(runId);
         var faulted = await ChaosScenario.FaultedMessagesAsync(infrastructure.RabbitMqUri);
-        output.WriteLine($"stopped at users {midway?.Users}; faulted messages {faulted}");
+        output.WriteLine($"stopped at users {midway?.Users}; faulted messages {faulted}: {await ChaosScenario.DescribeFaultsAsync(infrastructure.RabbitMqUri)}");
 
         Assert.False(midway!.IsFinished, "the run should still have had work when the workers stopped");
         Assert.Equal(0u, faulted);

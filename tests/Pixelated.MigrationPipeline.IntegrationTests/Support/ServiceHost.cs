@@ -33,11 +33,11 @@ public static class ServiceHost
             services.AddUserMigration();
         });
 
-    /// <summary>Migrates one user in a scope of its own, as one delivery of its MigrateUser would.</summary>
-    public static async Task<bool> MigrateUserAsync(this IServiceProvider services, Guid runId, string user)
+    /// <summary>Migrates one user in a scope of its own, as one delivery of its MigrateUser would (the token: the delivery's).</summary>
+    public static async Task<bool> MigrateUserAsync(this IServiceProvider services, Guid runId, string user, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, user, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<UserMigrationService>().MigrateAsync(runId, user, ct);
     }
 
     private static Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection> services) =>

@@ -38,8 +38,8 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
 
     /// <summary>
     /// Writes the entries through a shared batch. <paramref name="writeAheadAsync"/> is called with the batch id and must
-    /// save the entries' units <c>Sent</c> before returning. Not cancellable once joined: it returns when the pool is done
-    /// with these items (the pool stops at host shutdown).
+    /// save the entries' units <c>Sent</c> before returning. Not cancellable on its own once joined: it returns when the pool
+    /// is done with these items (the group stops when every member's <paramref name="ct"/> is cancelled).
     /// </summary>
     public async Task<SharedBatchOutcome> WriteAsync(
         IReadOnlyList<BatchEntry> entries, Func<string, CancellationToken, Task> writeAheadAsync, CancellationToken ct)

@@ -260,12 +260,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
     {
         _ledger.StageGivenUp(reason);
         await _ledger.SaveAsync(ct);
-        if (draft)
-        {
-            try { await zep.DeleteBatchAsync(batchId, ct); }
-            catch (Exception e) when (e is HttpRequestException or ZepApiException or TimeoutException
-                                          or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException) { }
-        }
+        if (draft) await BatchDrafts.TryDeleteAsync(zep, batchId, ct);
         return Round.GivenUp;
     }
 }

@@ -165,7 +165,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         var joined = group.Members.Where(m => m.Joined).ToList();
         if (joined.Count == 0)
         {
-            await TryDeleteAsync(zep, batchId);
+            await BatchDrafts.TryDeleteAsync(zep, batchId, CancellationToken.None);
             return;
         }
 
@@ -236,15 +236,8 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
     /// <summary>The batch is never processed: deleted if Zep lets us (a draft nobody processes writes nothing either way).</summary>
     private static async Task GiveUpAsync(ZepClient zep, string batchId, IEnumerable<Member> joined, string reason)
     {
-        await TryDeleteAsync(zep, batchId);
+        await BatchDrafts.TryDeleteAsync(zep, batchId, CancellationToken.None);
         Settle(joined, new SharedBatchOutcome.GivenUp(reason));
-    }
-
-    private static async Task TryDeleteAsync(ZepClient zep, string batchId)
-    {
-        try { await zep.DeleteBatchAsync(batchId, CancellationToken.None); }
-        catch (Exception e) when (e is HttpRequestException or ZepApiException or TimeoutException
-                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException) { }
     }
 
     private static void Settle(IEnumerable<Member> members, SharedBatchOutcome outcome)

@@ -1,0 +1,16 @@
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Migration;
+
+/// <summary>Batches given up are never processed, so nothing of them lands; deleting the draft only tidies the account.</summary>
+public static class BatchDrafts
+{
+    /// <summary>Deletes a draft (or invalid) batch, best effort: a failure to reach Zep is ignored.</summary>
+    public static async Task TryDeleteAsync(ZepClient zep, string batchId, CancellationToken ct)
+    {
+        try { await zep.DeleteBatchAsync(batchId, ct); }
+        catch (Exception e) when (e is HttpRequestException or ZepApiException or TimeoutException
+                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException) { }
+    }
+}

@@ -201,21 +201,18 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         }
         catch (ZepApiException e) when (e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            await ReleaseAsync(units, e.Describe());
+            await ledger.ReleaseAsync(units, e.Describe(), CancellationToken.None);
             throw;
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            await ReleaseAsync(units, "Zep unreachable");
+            await ledger.ReleaseAsync(units, "Zep unreachable", CancellationToken.None);
             throw;
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            await ReleaseAsync(units, "circuit open: Zep looks down");
+            await ledger.ReleaseAsync(units, "circuit open: Zep looks down", CancellationToken.None);
             throw;
         }
     }
-
-    private Task ReleaseAsync(IReadOnlyList<(string Key, WriteUnitKind Kind)> units, string reason) =>
-        ledger.ReleaseAsync(units, reason, CancellationToken.None);
 }

@@ -112,21 +112,14 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
         return SaveAsync(unit, ct);
     }
 
-    /// <summary>The call provably did not reach Zep (429, refused): the unit may be sent again without a read-back.</summary>
-    public Task ReleaseAsync(string key, WriteUnitKind kind, string reason, CancellationToken ct) => ReleaseAsync([(key, kind)], reason, ct);
-
-    /// <summary>The call that wrote these units provably did not reach Zep: all of them may be sent again, one save.</summary>
-    public async Task ReleaseAsync(IReadOnlyCollection<(string Key, WriteUnitKind Kind)> units, string reason, CancellationToken ct)
+    /// <summary>
+    /// The call that wrote these units (one, or several for a graph-batch call) provably did not reach Zep (429, refused):
+    /// they may be sent again without a read-back. One save.
+    /// </summary>
+    public Task ReleaseAsync(IReadOnlyCollection<(string Key, WriteUnitKind Kind)> units, string reason, CancellationToken ct)
     {
-        foreach (var (key, kind) in units)
-        {
-            var unit = GetOrAdd(key, kind);
-            unit.State = WriteState.Pending;
-            unit.LastError = reason;
-            unit.LastRunId = runId;
-            unit.UpdatedAt = DateTimeOffset.UtcNow;
-        }
-        await db.SaveChangesAsync(ct);
+        foreach (var (key, kind) in units) Stage(key, kind, WriteState.Pending, error: reason);
+        return db.SaveChangesAsync(ct);
     }
 
     private ZepWriteUnit GetOrAdd(string key, WriteUnitKind kind)

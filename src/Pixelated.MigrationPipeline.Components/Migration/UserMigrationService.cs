@@ -91,14 +91,15 @@ public sealed class UserMigrationService(
     private async Task<bool> WriteThroughBatchesAsync(string userKey, UserPlan plan, IReadOnlyList<PlannedThread> threads, WriteUnitLedger ledger,
         bool ownBatchOpen, Dictionary<string, string> failedItems, CancellationToken ct)
     {
-        var shared = new SharedBatchWriter(sharedBatches, ledger, failedItems);
-        var entries = BatchItemPlanner.Entries(plan, threads);
-        var unsent = shared.Unsent(entries);
-        if (!ownBatchOpen && unsent.Count == entries.Count(e => ledger.StateOf(e.UnitKey) is not (WriteState.Confirmed or WriteState.Failed))
-            && sharedBatches.Accepts(unsent.Count))
-            return await shared.WriteAsync(unsent, ct);
-        if (!ownBatchOpen && entries.All(e => ledger.StateOf(e.UnitKey) is WriteState.Confirmed or WriteState.Failed))
-            return true; // nothing left to write (a rerun)
+        var open = BatchItemPlanner.Entries(plan, threads)
+            .Where(e => ledger.StateOf(e.UnitKey) is not (WriteState.Confirmed or WriteState.Failed)).ToList();
+        if (!ownBatchOpen)
+        {
+            if (open.Count == 0) return true; // nothing left to write (a rerun)
+            var shared = new SharedBatchWriter(sharedBatches, ledger, failedItems);
+            var unsent = shared.Unsent(open);
+            if (unsent.Count == open.Count && sharedBatches.Accepts(unsent.Count)) return await shared.WriteAsync(unsent, ct);
+        }
         return await new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
     }
 }

@@ -52,12 +52,13 @@ internal static class GraphEndpoints
             return error;
         }
 
-        if (Check(body!, clock) is { Problem: { } problem })
+        var (problem, createdAt) = Check(body!, clock);
+        if (problem is not null)
         {
             return ZepError.BadRequest(problem);
         }
 
-        var stored = store.TryAddEpisode(ToEpisode(body!, clock));
+        var stored = store.TryAddEpisode(ToEpisode(body!, createdAt));
         return stored is null
             ? ZepError.NotFound()
             : Results.Json(stored.ToBody(processed: false), ZepJson.Options, statusCode: StatusCodes.Status202Accepted);
@@ -81,16 +82,21 @@ internal static class GraphEndpoints
             return ZepError.BadRequest($"episodes must hold 1 to {MaxEpisodesPerGraphBatch} items");
         }
 
-        var requests = episodes.Select(e => new AddDataRequest(e.Data, e.Type, body.UserId, body.GraphId, e.CreatedAt, e.Metadata, e.SourceDescription, body.DocumentId)).ToList();
-        for (var i = 0; i < requests.Count; i++)
+        var toStore = new List<StoredEpisode>(episodes.Count);
+        for (var i = 0; i < episodes.Count; i++)
         {
-            if (Check(requests[i], clock) is { Problem: { } problem })
+            var e = episodes[i];
+            var episode = new AddDataRequest(e.Data, e.Type, body.UserId, body.GraphId, e.CreatedAt, e.Metadata, e.SourceDescription, body.DocumentId);
+            var (problem, createdAt) = Check(episode, clock);
+            if (problem is not null)
             {
                 return ZepError.BadRequest($"episodes[{i}]: {problem}");
             }
+
+            toStore.Add(ToEpisode(episode, createdAt));
         }
 
-        var stored = store.TryAddEpisodes(requests.Select(r => ToEpisode(r, clock)).ToList());
+        var stored = store.TryAddEpisodes(toStore);
         return stored is null
             ? ZepError.NotFound()
             : Results.Json(stored.Select(e => e.ToBody(processed: false)).ToList(), ZepJson.Options, statusCode: StatusCodes.Status202Accepted);
@@ -110,14 +116,14 @@ internal static class GraphEndpoints
             : (null, createdAt);
     }
 
-    private static StoredEpisode ToEpisode(AddDataRequest body, TimeProvider clock) => new()
+    private static StoredEpisode ToEpisode(AddDataRequest body, DateTimeOffset createdAt) => new()
     {
         Uuid = Guid.NewGuid().ToString(),
         UserId = string.IsNullOrEmpty(body.UserId) ? null : body.UserId,
         GraphId = string.IsNullOrEmpty(body.UserId) ? body.GraphId : null,
         Content = body.Data!,
         Type = body.Type!,
-        CreatedAt = Check(body, clock).CreatedAt,
+        CreatedAt = createdAt,
         Metadata = body.Metadata,
         SourceDescription = body.SourceDescription,
         DocumentId = body.DocumentId,

@@ -90,18 +90,40 @@ public sealed class ChaosScenario : IAsyncDisposable
     }
 
     /// <summary>Messages sitting in the pipeline's error and dead-letter queues (absent queues count as empty).</summary>
-    public static async Task<uint> FaultedMessagesAsync(string uri)
+    public static async Task<uint> FaultedMessagesAsync(string uri) =>
+        (await ReadFaultQueuesAsync(uri, async (channel, queue) => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount))
+        .Aggregate(0u, (total, count) => total + count);
+
+    /// <summary>The first message of each error and dead-letter queue (left in place): MassTransit's fault type, message and stack.</summary>
+    public static async Task<string> DescribeFaultsAsync(string uri)
+    {
+        var found = await ReadFaultQueuesAsync(uri, async (channel, queue) =>
+        {
+            var message = await channel.BasicGetAsync(queue, autoAck: false);
+            if (message is null) return null;
+            await channel.BasicNackAsync(message.DeliveryTag, multiple: false, requeue: true);
+            var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            string Header(string key) => headers.TryGetValue(key, out var v) && v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : v?.ToString() ?? "";
+            var stack = Header("MT-Fault-StackTrace");
+            return $"{queue}: {Header("MT-Fault-ExceptionType")} {Header("MT-Fault-Message")} {stack[..Math.Min(1500, stack.Length)]}";
+        });
+        var faults = found.OfType<string>().ToList();
+        return faults.Count == 0 ? "none" : string.Join(" | ", faults);
+    }
+
+    /// <summary>Reads each of the pipeline's error and dead-letter queues that exists, on a channel of its own.</summary>
+    private static async Task<List<T>> ReadFaultQueuesAsync<T>(string uri, Func<RabbitMQ.Client.IChannel, string, Task<T>> read)
     {
         var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
         await using var connection = await factory.CreateConnectionAsync();
-        uint total = 0;
+        var results = new List<T>();
         foreach (var queue in new[] { "ingest-export", "migrate-user", "validate-user" }.SelectMany(q => new[] { q + "_error", q + "_dlq" }))
         {
             await using var channel = await connection.CreateChannelAsync();
-            try { total += (await channel.QueueDeclarePassiveAsync(queue)).MessageCount; }
+            try { results.Add(await read(channel, queue)); }
             catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { } // no such queue: nothing faulted there
         }
-        return total;
+        return results;
     }
 
     /// <summary>The workers' write mode: the same fault suite runs against the sequential writer and the Batch API writer.</summary>
@@ -137,28 +159,6 @@ public sealed class ChaosScenario : IAsyncDisposable
         Assert.Equal(0, report.Items.Failed);
         _output.WriteLine("faulted: " + await DescribeFaultsAsync(_rabbitUri));
         return report;
-    }
-
-    public static async Task<string> DescribeFaultsAsync(string uri)
-    {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        var found = new List<string>();
-        foreach (var queue in new[] { "ingest-export", "migrate-user", "validate-user" }.SelectMany(q => new[] { q + "_error", q + "_dlq" }))
-        {
-            await using var channel = await connection.CreateChannelAsync();
-            try
-            {
-                var message = await channel.BasicGetAsync(queue, autoAck: false);
-                if (message is null) continue;
-                var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
-                string H(string k) => headers.TryGetValue(k, out var v) && v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : v?.ToString() ?? "";
-                found.Add($"{queue}: {H("MT-Fault-ExceptionType")} {H("MT-Fault-Message")} {H("MT-Fault-StackTrace")[..Math.Min(1500, H("MT-Fault-StackTrace").Length)]}");
-                await channel.BasicNackAsync(message.DeliveryTag, false, true);
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { }
-        }
-        return found.Count == 0 ? "none" : string.Join(" | ", found);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,9 @@ public sealed class ZepRequestCounter
 
     public long Total => Interlocked.Read(ref _total);
 
+    /// <summary>The scope of the unit of work running here, if any.</summary>
+    public Scope? CurrentScope => Current.Value;
+
     public Scope BeginScope()
     {
         var scope = new Scope();
@@ -33,7 +36,16 @@ public sealed class ZepRequestCounter
     public sealed class Scope : IDisposable
     {
         internal long CountField;
+        private long _recorded;
+
         public long Count => Interlocked.Read(ref CountField);
+
+        /// <summary>Counted and not yet recorded anywhere (see <see cref="MarkRecorded"/>).</summary>
+        public long Unrecorded => Count - Interlocked.Read(ref _recorded);
+
+        /// <summary>These many of the scope's requests have been recorded (e.g. added to the run in a committed transaction).</summary>
+        public void MarkRecorded(long requests) => Interlocked.Add(ref _recorded, requests);
+
         public void Dispose() { if (Current.Value == this) Current.Value = null; }
     }
 }

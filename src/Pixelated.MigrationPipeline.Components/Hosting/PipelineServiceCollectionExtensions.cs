@@ -44,8 +44,6 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<RunIngestionService>();
         services.AddUserMigration();
         services.AddScoped<UserValidationService>();
-        services.AddScoped<RunStatusRoller>();
-        services.AddScoped<RunZepRequests>();
         services.AddScoped<RunReportQuery>();
         services.AddScoped<RunLauncher>();
         services.AddScoped<RunDispatcher>();
@@ -98,10 +96,15 @@ public static class PipelineServiceCollectionExtensions
     private static bool IsPostgresLedger(IConfiguration configuration) =>
         string.Equals(configuration[$"{LedgerOptions.Section}:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The migration of one user (<see cref="UserMigrationService"/>) and the process-wide pool of shared batches it uses.</summary>
+    /// <summary>
+    /// The migration of one user (<see cref="UserMigrationService"/>), the process-wide pool of shared batches it uses and
+    /// the run's Zep request counter it records its requests in.
+    /// </summary>
     public static IServiceCollection AddUserMigration(this IServiceCollection services)
     {
         services.AddSingleton<SharedBatchPool>();
+        services.AddScoped<RunStatusRoller>();
+        services.AddScoped<RunZepRequests>();
         services.AddScoped<UserMigrationService>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Ledger.Locks;
@@ -18,7 +19,8 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// shared batch are resolved from that batch first (<see cref="SharedBatchRecovery"/>).
 /// </remarks>
 public sealed class UserMigrationService(
-    LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode, SharedBatchPool sharedBatches)
+    LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode, SharedBatchPool sharedBatches,
+    RunZepRequests zepRequests)
 {
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -36,9 +38,11 @@ public sealed class UserMigrationService(
             return false;
         }
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
+        // Not saved on its own: the user's status rides on the ledger's first save, the write-ahead of its first units (or
+        // the outcome, when there is nothing to send), so no unit is ever Sent while the user still reads Queued (a run
+        // cancelled meanwhile cancels only users that sent nothing), and the status costs no transaction of its own.
         user.Status = UserStatus.Migrating;
         user.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
 
         var items = await db.StagedItems
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
@@ -61,7 +65,8 @@ public sealed class UserMigrationService(
 
         // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
         // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
-        // save, and the user are saved. The user's lock is held, so nothing else changes its items meanwhile; the tracked
+        // save, and the user are saved, and last the run's Zep request counter (its row is shared by every worker: locked
+        // last, for the shortest time). The user's lock is held, so nothing else changes its items meanwhile; the tracked
         // copies of the migrated items are not used after this.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var failedKeys = writer.FailedItems.Keys.ToList();
@@ -80,7 +85,9 @@ public sealed class UserMigrationService(
         user.Status = UserStatus.Migrated;
         user.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(ct);
+        var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, ct);
         await transaction.CommitAsync(ct);
+        requestsRecorded();
         return true;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Ledger.Locks;
@@ -11,7 +12,7 @@ using Pixelated.MigrationPipeline.Zep.Api;
 namespace Pixelated.MigrationPipeline.Components.Validation;
 
 /// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
-public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks)
+public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, RunZepRequests zepRequests)
 {
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -20,10 +21,12 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         if (user is null) return null;
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         // Migrated items are checked; failed ones may have been written in part, so their keys are known (not extras).
-        var written = await db.StagedItems
-            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
-                        && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
+        // Unreadable records (failed at staging) are loaded only to tell whether the user has any failed item.
+        var settled = await db.StagedItems
+            .Where(i => i.RunId == runId && i.UserKey == userKey && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
             .ToListAsync(ct);
+        var anyFailedItem = settled.Any(i => i.Status == ItemStatus.Failed);
+        var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable).ToList();
         var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();
         var plan = UserPlanner.Plan(userKey, items);
         var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed).ToList()));
@@ -40,6 +43,9 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
             findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));
         }
 
+        // One transaction records the outcome: the units to reopen, the findings (replacing the last validation's), the
+        // user's status and, last (its row is shared by every worker), the run's Zep request counter.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();
         var reopen = missing.SelectMany(plan.KeysOf).Concat(userMissing ? [plan.User.Key] : []).ToHashSet(StringComparer.Ordinal);
         await WriteUnitLedger.ReopenAsync(db, zepOptions.Value.Target, reopen, ct);
@@ -51,11 +57,13 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
             RunId = runId, UserKey = userKey, ItemKey = f.ItemKey, Kind = f.Kind, Field = f.Field, FoundAt = now,
         }));
 
-        var anyFailedItem = await db.StagedItems.AnyAsync(i => i.RunId == runId && i.UserKey == userKey && i.Status == ItemStatus.Failed, ct);
         user.Status = findings.Count > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
         user.Error = findings.Count > 0 ? $"{findings.Count} validation finding(s)" : anyFailedItem ? "some items failed" : null;
         user.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+        var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, ct);
+        await transaction.CommitAsync(ct);
+        requestsRecorded();
         return user.Status;
     }
 

@@ -32,6 +32,10 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
         {
             e.ToTable("run_users");
             e.HasKey(x => new { x.RunId, x.UserKey });
+            // The dispatcher counts a run's users in flight and takes the next waiting ones in key order, and the roll-up asks
+            // whether any is still open, once per settled user: by status, these read the few rows concerned instead of
+            // every user of the run each time (which made a run's bookkeeping grow with the square of its users).
+            e.HasIndex(x => new { x.RunId, x.Status, x.UserKey });
             e.Property(x => x.UserKey).HasMaxLength(1000);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.Error).HasMaxLength(4000);

@@ -27,7 +27,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
             return run.Status;
         }
 
-        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && !UserStatusSets.Settled.Contains(u.Status), ct);
+        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && UserStatusSets.Open.Contains(u.Status), ct);
         if (open) return run.Status;
 
         var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned && u.Status != UserStatus.Skipped, ct)

@@ -12,6 +12,9 @@ public static class UserStatusSets
     public static readonly UserStatus[] Settled =
         [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Skipped, UserStatus.Planned, UserStatus.Cancelled];
 
+    /// <summary>Not yet final: every status that is not <see cref="Settled"/> (named, so that queries can seek them in the status index).</summary>
+    public static readonly UserStatus[] Open = Enum.GetValues<UserStatus>().Except(Settled).ToArray();
+
     /// <summary>Written to Zep (at least partly): what validation can read back.</summary>
     public static readonly UserStatus[] Written = [UserStatus.Verified, UserStatus.Mismatched, UserStatus.Failed, UserStatus.Migrated];
 }

@@ -190,6 +190,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");
 
+                    b.HasIndex("RunId", "Status", "UserKey")
+                        .HasDatabaseName("ix_run_users_run_id_status_user_key");
+
                     b.ToTable("run_users", (string)null);
                 });
 

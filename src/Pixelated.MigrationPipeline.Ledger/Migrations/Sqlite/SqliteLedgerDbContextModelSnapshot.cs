@@ -183,6 +183,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");
 
+                    b.HasIndex("RunId", "Status", "UserKey")
+                        .HasDatabaseName("ix_run_users_run_id_status_user_key");
+
                     b.ToTable("run_users", (string)null);
                 });
 

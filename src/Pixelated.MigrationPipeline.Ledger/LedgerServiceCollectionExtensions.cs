@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,8 +37,15 @@ public static class LedgerServiceCollectionExtensions
         return services;
     }
 
+    /// <remarks>
+    /// EF Core opens and closes the connection around nearly every query, and Npgsql by default resets a pooled connection's
+    /// session on each return (a <c>DISCARD ALL</c> before its next use: 18 statements per migrated user). The ledger's
+    /// EF Core connections keep no session state (no <c>SET</c>, no temporary tables, no session advisory locks: those live on
+    /// the user locks' own connections, whose pool keeps the reset), so their pool is told not to reset.
+    /// </remarks>
     public static DbContextOptionsBuilder UseLedgerPostgres(this DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
+        builder.UseNpgsql(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString,
+            o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention();
 
     public static DbContextOptionsBuilder UseLedgerSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ledger_migrations")).UseSnakeCaseNamingConvention()

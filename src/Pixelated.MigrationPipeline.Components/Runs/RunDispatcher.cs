@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Locks;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
@@ -11,35 +12,42 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// settles, and on resume/retry.
 /// </summary>
 /// <remarks>
-/// Each user is claimed (<c>Staged</c> → <c>Queued</c>, a conditional UPDATE that only one dispatcher can win) and its
-/// <see cref="MigrateUser"/> published inside one transaction, committed after the broker accepted the publish: two
-/// dispatchers racing for the same users never both send one (the loser's UPDATE waits for the winner's commit and then
-/// matches nothing), and a crash before the commit leaves the user <c>Staged</c>, so it is dispatched again. A crash after
-/// the publish and before the commit can still send a user twice, which the per-user lock and the write-ahead ledger make
-/// harmless.
+/// Dispatchers of the same run take turns (<see cref="RunDispatchLock"/>, for the length of a ledger transaction): each
+/// counts the run's users in flight, picks as many waiting users as there are free slots, claims each (<c>Staged</c> →
+/// <c>Queued</c>, a conditional UPDATE, so a user that an operator cancelled meanwhile is not sent) and publishes their
+/// <see cref="MigrateUser"/>, then commits, after the broker accepted the publishes. Taking turns keeps the cap exact and
+/// costs one claim per user: when they raced instead, every dispatcher picked the same next users and tried to claim each
+/// (16 claims per user on average with 2 workers, each one waiting on the winner's row lock until its commit). A crash
+/// before the commit leaves the users <c>Staged</c>, so they are dispatched again; a crash after the publish and before the
+/// commit can still send a user twice, which the per-user lock and the write-ahead ledger make harmless.
 /// </remarks>
 public sealed class RunDispatcher(LedgerDbContext db)
 {
+    /// <summary>At most this many users are claimed and published in one transaction.</summary>
+    private const int ClaimsPerTransaction = 200;
+
     /// <summary>Number of users dispatched.</summary>
     public async Task<int> DispatchAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is not { Status: RunStatus.Migrating, DryRun: false }) return 0;
 
-        var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
-        var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
-        if (free <= 0) return 0;
-
-        var next = await db.RunUsers.AsNoTracking()
-            .Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
-            .OrderBy(u => u.UserKey).Select(u => u.UserKey).Take(free).ToListAsync(ct);
         var dispatched = 0;
-        foreach (var chunk in next.Chunk(200))
+        while (true)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var claimed = new List<string>(chunk.Length);
+            await RunDispatchLock.TakeAsync(db, runId, ct);
+            var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
+            var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
+            if (free <= 0) return dispatched;
+
+            var next = await db.RunUsers.AsNoTracking()
+                .Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
+                .OrderBy(u => u.UserKey).Select(u => u.UserKey).Take(Math.Min(free, ClaimsPerTransaction)).ToListAsync(ct);
+            if (next.Count == 0) return dispatched;
+            var claimed = new List<string>(next.Count);
             var now = DateTimeOffset.UtcNow;
-            foreach (var user in chunk)
+            foreach (var user in next)
             {
                 var won = await db.RunUsers.Where(u => u.RunId == runId && u.UserKey == user && u.Status == UserStatus.Staged)
                     .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, now), ct);
@@ -48,7 +56,7 @@ public sealed class RunDispatcher(LedgerDbContext db)
             foreach (var user in claimed) await publish(new MigrateUser(runId, user));
             await transaction.CommitAsync(ct);
             dispatched += claimed.Count;
+            if (next.Count < ClaimsPerTransaction) return dispatched;
         }
-        return dispatched;
     }
 }

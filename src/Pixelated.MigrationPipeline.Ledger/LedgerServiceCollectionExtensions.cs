@@ -29,7 +29,9 @@ public static class LedgerServiceCollectionExtensions
         }
         else
         {
-            services.AddDbContext<LedgerDbContext, SqliteLedgerDbContext>(o => o.UseLedgerSqlite(options.ConnectionString));
+            services.AddSingleton<SqliteWriteGate>();
+            services.AddDbContext<LedgerDbContext, SqliteLedgerDbContext>((provider, o) =>
+                o.UseLedgerSqlite(options.ConnectionString).AddInterceptors(provider.GetRequiredService<SqliteWriteGate>()));
             services.AddSingleton<IUserLock, InProcessUserLock>();
         }
 

@@ -12,8 +12,9 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// settles, and on resume/retry.
 /// </summary>
 /// <remarks>
-/// Dispatchers of the same run take turns (<see cref="RunDispatchLock"/>, for the length of a ledger transaction): each
-/// counts the run's users in flight, picks as many waiting users as there are free slots, claims each (<c>Staged</c> →
+/// Dispatchers of the same run take turns (<see cref="RunDispatchLock"/>, for the length of a ledger transaction), and so
+/// do pause and cancel (<see cref="RunHalts"/>), so that once they return no dispatcher sends another user: each dispatcher
+/// reads the run's status, counts the run's users in flight, picks as many waiting users as there are free slots, claims each (<c>Staged</c> →
 /// <c>Queued</c>, a conditional UPDATE, so a user that an operator cancelled meanwhile is not sent) and publishes their
 /// <see cref="MigrateUser"/>, then commits, after the broker accepted the publishes. Taking turns keeps the cap exact and
 /// costs one claim per user: when they raced instead, every dispatcher picked the same next users and tried to claim each
@@ -29,14 +30,14 @@ public sealed class RunDispatcher(LedgerDbContext db)
     /// <summary>Number of users dispatched.</summary>
     public async Task<int> DispatchAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
-        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
-        if (run is not { Status: RunStatus.Migrating, DryRun: false }) return 0;
-
         var dispatched = 0;
         while (true)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await RunDispatchLock.TakeAsync(db, runId, ct);
+            // Read under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
+            var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
+            if (run is not { Status: RunStatus.Migrating, DryRun: false }) return dispatched;
             var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
             var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
             if (free <= 0) return dispatched;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Locks;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
@@ -13,6 +14,10 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
     /// <summary>Stop dispatching new users; users in flight finish.</summary>
     public async Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct)
     {
+        // With the run's dispatch lock: a dispatcher at work finishes first (its users are then in flight), later ones see
+        // the pause, so no user is dispatched after this returns.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await RunDispatchLock.TakeAsync(db, runId, ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
@@ -20,12 +25,16 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         run.Status = RunStatus.Paused;
         run.StatusReason = reason;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return ControlResult.Done("paused: no new users are dispatched; users in flight finish");
     }
 
     /// <summary>Users not yet dispatched become <c>Cancelled</c> (reason kept); users in flight finish; the run ends <c>Cancelled</c>.</summary>
     public async Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct)
     {
+        // With the run's dispatch lock, as pause: no dispatcher claims a waiting user between the two updates.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await RunDispatchLock.TakeAsync(db, runId, ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");
@@ -36,6 +45,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)
                 .SetProperty(u => u.Error, "run cancelled before this user was migrated")
                 .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await transaction.CommitAsync(ct);
         await roller.RollUpAsync(runId, ct);
         return ControlResult.Done($"cancelled: {cancelled} waiting user(s) will not be migrated; users in flight finish", cancelled);
     }

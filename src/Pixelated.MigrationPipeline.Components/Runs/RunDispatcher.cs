@@ -33,8 +33,7 @@ public sealed class RunDispatcher(LedgerDbContext db)
         var dispatched = 0;
         while (true)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await RunDispatchLock.TakeAsync(db, runId, ct);
+            await using var transaction = await RunDispatchLock.BeginAsync(db, runId, ct);
             // Read under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
             var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
             if (run is not { Status: RunStatus.Migrating, DryRun: false }) return dispatched;

@@ -16,8 +16,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
     {
         // With the run's dispatch lock: a dispatcher at work finishes first (its users are then in flight), later ones see
         // the pause, so no user is dispatched after this returns.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RunDispatchLock.TakeAsync(db, runId, ct);
+        await using var transaction = await RunDispatchLock.BeginAsync(db, runId, ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
@@ -33,8 +32,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
     public async Task<ControlResult> CancelAsync(Guid runId, string? reason, CancellationToken ct)
     {
         // With the run's dispatch lock, as pause: no dispatcher claims a waiting user between the two updates.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RunDispatchLock.TakeAsync(db, runId, ct);
+        await using var transaction = await RunDispatchLock.BeginAsync(db, runId, ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Pixelated.MigrationPipeline.Ledger.Locks;
 
@@ -9,13 +10,21 @@ namespace Pixelated.MigrationPipeline.Ledger.Locks;
 /// </summary>
 public static class RunDispatchLock
 {
-    /// <summary>Takes the lock inside the context's current transaction, waiting for a dispatcher of the same run that holds it.</summary>
-    public static async Task TakeAsync(LedgerDbContext db, Guid runId, CancellationToken ct)
+    /// <summary>Begins a ledger transaction that holds the run's dispatch lock, waiting for whoever of the same run holds it.</summary>
+    public static async Task<IDbContextTransaction> BeginAsync(LedgerDbContext db, Guid runId, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("The run's dispatch lock lives in a transaction: begin one first.");
-        if (!db.Database.IsNpgsql()) return;
-        var key = LockKey.Of("dispatch", runId.ToString("N"));
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!db.Database.IsNpgsql()) return transaction;
+        try
+        {
+            var key = LockKey.Of("dispatch", runId.ToString("N"));
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<DbConnection, byte> _holders = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Writers waiting or writing right now (for tests and diagnostics).</summary>
+    /// <summary>Connections holding a writer's turn right now, waiters not included (for tests and diagnostics).</summary>
     public int Holders => _holders.Count;
 
     // ---- transactions: from start to commit / rollback / failure / connection close ----

@@ -12,7 +12,7 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// Issue 6's benchmark: the distributed pipeline (real RabbitMQ + PostgreSQL, N worker processes) and the embedded pipeline
 /// (one process, in-memory bus, SQLite) against the emulator with a given latency and rate limit, and the straightforward
 /// sequential migrator against the same settings; each phase gets its own emulator.
-/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--concurrency C] [--raw-rates] [--only embedded]</c>
+/// <c>pipeline --users N --memories-per-user M --messages-per-user K --latency-ms L --rpm R --workers W --mode sequential|batch [--concurrency C] [--raw-rates] [--only embedded|distributed]</c>
 /// (C: users migrated at once per process, <c>Pipeline:MigrateConcurrency</c>, default 16; <c>--baseline-users B</c> runs the
 /// baseline on the first B users only, default all: its rate per item does not depend on the number of users).
 /// </summary>
@@ -44,6 +44,7 @@ public static class PipelineBenchmark
             var files = await GenerateAsync(folder, settings.users, settings.memoriesPerUser, settings.messagesPerUser);
             EmulatorOptions Emulator() => new() { LatencyMs = settings.latencyMs, RequestsPerMinute = settings.rpm };
             var embeddedOnly = settings.only == "embedded"; // profiling aid: no baseline, no distributed run
+            var distributedOnly = settings.only == "distributed"; // profiling aid: no embedded run
 
             BaselineMigrator.Result? baseline = null;
             if (!embeddedOnly)
@@ -79,9 +80,10 @@ public static class PipelineBenchmark
                     infrastructure = await InfrastructureRates.MeasureAsync(rabbit.Uri, await postgres.CreateDatabaseAsync("bench_raw"));
             }
 
-            object embedded;
-            await using (var zep = await ZepEmulatorHost.StartAsync(Emulator()))
+            object? embedded = null;
+            if (!distributedOnly)
             {
+                await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
                 var watch = new ZepRequestWatch(zep);
                 var run = await EmbeddedPipeline.RunAsync(files, folder, zep, settings.mode, settings.clientRpm, settings.migrateConcurrency);
                 var served = watch.Stop();

@@ -55,17 +55,25 @@ public sealed class LauncherHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None);
     }
 
+    /// <summary>Polls the run's progress (as the CLI does; the full report would slow the run down) and returns its report once it finished.</summary>
     public async Task<RunReport> WaitForFinishAsync(Guid runId, TimeSpan timeout, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            RunReport? report = null;
-            try { report = await ReportAsync(runId); }
+            RunProgressSnapshot? progress = null;
+            try
+            {
+                await using var scope = _host.Services.CreateAsyncScope();
+                progress = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, CancellationToken.None);
+            }
             catch (Npgsql.NpgsqlException) { } // the ledger may be restarting under a fault test
-            if (report?.IsFinished == true) return report;
+            if (progress?.IsFinished == true && await ReportAsync(runId) is { IsFinished: true } report) return report;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"run {runId} did not finish within {timeout}: {report?.Status} users {report?.Users} items {report?.Items}\n{diagnostics?.Invoke()}");
+            {
+                var last = await ReportAsync(runId);
+                throw new TimeoutException($"run {runId} did not finish within {timeout}: {last?.Status} users {last?.Users} items {last?.Items}\n{diagnostics?.Invoke()}");
+            }
             await Task.Delay(250);
         }
     }

@@ -46,7 +46,7 @@ public static class ValidateCommand
                 if (code != ExitCodes.Success) return code;
             }
             var report = await RunWatcher.WaitAsync(services, runId, RunWatcher.Deadline(result.GetValue(timeout)), _ => { }, token,
-                done: async _ => await ValidatedSinceAsync(services, runId, userKey, since) >= outcome.Users);
+                done: async () => await ValidatedSinceAsync(services, runId, userKey, since) >= outcome.Users);
             if (report is not null && await ValidatedSinceAsync(services, runId, userKey, since) < outcome.Users)
             {
                 await error.WriteLineAsync($"error: validation of run {runId} did not finish in time");

@@ -3,23 +3,28 @@ using Pixelated.MigrationPipeline.Components.Runs;
 
 namespace Pixelated.MigrationPipeline.Cli.Hosting;
 
-/// <summary>Polls a run's report until it finishes (or a deadline passes), telling an observer about each report.</summary>
+/// <summary>
+/// Polls a run's progress until it finishes, or <c>done</c> says so when given (a revalidation of a finished run), or a
+/// deadline passes, telling an observer about each poll; then reads the full report once. The progress is two counts;
+/// the full report reads every user and counts the items of each, which a watcher need not do four times a second.
+/// </summary>
 public static class RunWatcher
 {
-    public static async Task<RunReport?> WaitAsync(IServiceProvider services, Guid runId, DateTimeOffset deadline, Action<RunReport> observe,
-        CancellationToken ct, Func<RunReport, Task<bool>>? done = null)
+    public static async Task<RunReport?> WaitAsync(IServiceProvider services, Guid runId, DateTimeOffset deadline, Action<RunProgressSnapshot> observe,
+        CancellationToken ct, Func<Task<bool>>? done = null)
     {
-        done ??= r => Task.FromResult(r.IsFinished);
         while (true)
         {
-            RunReport? report;
+            RunProgressSnapshot? progress;
             await using (var scope = services.CreateAsyncScope())
-                report = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, ct);
-            if (report is null) return null;
-            observe(report);
-            if (await done(report) || DateTimeOffset.UtcNow > deadline) return report;
+                progress = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, ct);
+            if (progress is null) return null;
+            observe(progress);
+            if ((done is null ? progress.IsFinished : await done()) || DateTimeOffset.UtcNow > deadline) break;
             await Task.Delay(250, ct);
         }
+        await using var final = services.CreateAsyncScope();
+        return await final.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, ct);
     }
 
     public static DateTimeOffset Deadline(int timeoutSeconds) =>

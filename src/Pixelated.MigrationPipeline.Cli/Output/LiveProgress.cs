@@ -11,7 +11,7 @@ public static class LiveProgress
 {
     public static bool Available => !Console.IsErrorRedirected && !Console.IsOutputRedirected;
 
-    public static async Task<T> ShowAsync<T>(bool enabled, Func<Action<RunReport>, Task<T>> work)
+    public static async Task<T> ShowAsync<T>(bool enabled, Func<Action<RunProgressSnapshot>, Task<T>> work)
     {
         if (!enabled || !Available) return await work(_ => { });
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -22,20 +22,20 @@ public static class LiveProgress
             .StartAsync(async context =>
             {
                 var task = context.AddTask("staging", maxValue: 1);
-                result = await work(report =>
+                result = await work(progress =>
                 {
-                    task.Description = Markup.Escape(Describe(report));
-                    task.MaxValue = Math.Max(report.Progress.ItemsTotal, 1);
-                    task.Value = report.Progress.ItemsSettled;
+                    task.Description = Markup.Escape(Describe(progress));
+                    task.MaxValue = Math.Max(progress.Progress.ItemsTotal, 1);
+                    task.Value = progress.Progress.ItemsSettled;
                 });
             });
         return result;
     }
 
-    public static string Describe(RunReport report)
+    public static string Describe(RunProgressSnapshot progress)
     {
-        var p = report.Progress;
+        var p = progress.Progress;
         var eta = p.EtaSeconds is { } s ? $"ETA {TimeSpan.FromSeconds(Math.Ceiling(s)):g}" : "ETA -";
-        return $"{ReportPrinter.StatusWord(report.Status)} · users {p.UsersSettled}/{p.UsersTotal} · {p.ItemsPerSecond:0} items/s · {eta}";
+        return $"{ReportPrinter.StatusWord(progress.Status)} · users {p.UsersSettled}/{p.UsersTotal} · {p.ItemsPerSecond:0} items/s · {eta}";
     }
 }

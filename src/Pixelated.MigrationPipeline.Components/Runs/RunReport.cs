@@ -41,6 +41,12 @@ public sealed record ItemProblem(string Status, string User, string ItemKey, str
 
 public sealed record FindingLine(string User, string ItemKey, string Kind, string Field);
 
+/// <summary>A run's status and progress, without the report's lines (<see cref="RunReportQuery.ProgressAsync"/>).</summary>
+public sealed record RunProgressSnapshot(Guid RunId, string Status, DateTimeOffset? FinishedAt, RunProgressFigures Progress)
+{
+    public bool IsFinished => FinishedAt is not null;
+}
+
 /// <summary>How far the run is: items settled, the rate since staging finished, and the time left at that rate.</summary>
 public sealed record RunProgressFigures(int ItemsSettled, int ItemsTotal, int UsersSettled, int UsersTotal, double ElapsedSeconds,
     double ItemsPerSecond, double? EtaSeconds)

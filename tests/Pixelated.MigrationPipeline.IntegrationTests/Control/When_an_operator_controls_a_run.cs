@@ -29,6 +29,18 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
 
     private static int CountInFlight(RunReport report) => report.UserLines.Count(u => InFlight.Contains(u.Status));
 
+    /// <summary>What the CLI's progress line shows (the light query it polls) is what the full report says, mid-run and at the end.</summary>
+    private static async Task AssertProgressAgreesWithReportAsync(PipelineHost pipeline, RunReport report)
+    {
+        var progress = await pipeline.ProgressAsync(report.RunId);
+        Assert.Equal((report.Status, report.FinishedAt, report.IsFinished), (progress.Status, progress.FinishedAt, progress.IsFinished));
+        var (expected, actual) = (report.Progress, progress.Progress);
+        Assert.Equal((expected.ItemsSettled, expected.ItemsTotal, expected.UsersSettled, expected.UsersTotal),
+            (actual.ItemsSettled, actual.ItemsTotal, actual.UsersSettled, actual.UsersTotal));
+        Assert.True(actual.ItemsTotal > 0 && actual.UsersTotal == report.Users.Total);
+        if (report.IsFinished) Assert.Equal((expected.ItemsPerSecond, expected.EtaSeconds), (actual.ItemsPerSecond, actual.EtaSeconds));
+    }
+
     [Fact]
     public async Task Pause_lets_users_in_flight_finish_and_dispatches_no_more_until_resumed()
     {
@@ -51,11 +63,13 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         Assert.Equal(0, CountInFlight(later));
         Assert.Contains(later.UserLines, u => u.Status == "Staged");
         Assert.Equal(ControlOutcome.Conflict, (await pipeline.ControlAsync(c => c.PauseAsync(runId, null, default))).Outcome);
+        await AssertProgressAgreesWithReportAsync(pipeline, later);
 
         Assert.Equal(ControlOutcome.Done, (await pipeline.ControlAsync(c => c.ResumeAsync(runId, default))).Outcome);
         var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(3), "the run finishing");
         Assert.Equal("Completed", done.Status);
         Assert.Equal(6, done.Users.Verified);
+        await AssertProgressAgreesWithReportAsync(pipeline, done);
         var expected = ExpectedExport.LoadFiles(files);
         var check = MigrationChecker.Check(zep.Store, expected);
         Assert.True(check.Lost.Count + check.Duplicated.Count + check.Unexpected.Count == 0, check.ToString());

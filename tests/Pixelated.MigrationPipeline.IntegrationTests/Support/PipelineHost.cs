@@ -79,6 +79,14 @@ public sealed class PipelineHost : IAsyncDisposable
                ?? throw new InvalidOperationException($"run {runId} is not in the ledger");
     }
 
+    /// <summary>The run's progress as the CLI polls it (<see cref="RunReportQuery.ProgressAsync"/>).</summary>
+    public async Task<RunProgressSnapshot> ProgressAsync(Guid runId)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, CancellationToken.None)
+               ?? throw new InvalidOperationException($"run {runId} is not in the ledger");
+    }
+
     /// <summary>Polls the run's report until <paramref name="condition"/> holds.</summary>
     public async Task<RunReport> WaitForAsync(Guid runId, Func<RunReport, bool> condition, TimeSpan timeout, string what)
     {

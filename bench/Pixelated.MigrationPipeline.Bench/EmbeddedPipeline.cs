@@ -18,7 +18,7 @@ namespace Pixelated.MigrationPipeline.Bench;
 public static class EmbeddedPipeline
 {
     public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, long DbTransactions, IReadOnlyList<KeyValuePair<string, long>> DbCommandShapes,
-        double[] UserLatencies, object Process);
+        double[] UserLatencies, object Process, double StagingSeconds);
 
     public static async Task<Result> RunAsync(string[] files, string folder, ZepEmulatorHost zep, string mode, int clientRpm, int concurrency)
     {
@@ -59,10 +59,11 @@ public static class EmbeddedPipeline
             await using var figures = host.Services.CreateAsyncScope();
             var db = figures.ServiceProvider.GetRequiredService<LedgerDbContext>();
             var rows = await db.StagedItems.LongCountAsync() + await db.WriteUnits.LongCountAsync() + await db.RunUsers.LongCountAsync() + await db.Findings.LongCountAsync();
-            var ingestedAt = (await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId)).IngestedAt!.Value;
+            var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
+            var ingestedAt = run.IngestedAt!.Value;
             var latencies = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UpdatedAt).ToListAsync())
                 .Select(t => (t - ingestedAt).TotalSeconds).ToArray();
-            return new Result(report, seconds, peak, rows, dbCommands, dbTransactions, shapes, latencies, process);
+            return new Result(report, seconds, peak, rows, dbCommands, dbTransactions, shapes, latencies, process, (ingestedAt - run.CreatedAt).TotalSeconds);
         }
         finally
         {

@@ -70,6 +70,7 @@ public static class PipelineBenchmark
                     completed &= run.Report.Status == "Completed";
                     distributed = Figures(run.Report, run.Zep, baselinePerSecond, settings.rpm, run.PeakRssMb, run.LedgerRows, run.Latencies, new
                     {
+                        stagingSeconds = Math.Round(run.StagingSeconds, 2),
                         ledgerTransactionsPerUser = Math.Round(run.LedgerTransactions / (double)run.Report.Users.Total, 1),
                         workerCpuSeconds = run.WorkerCpuSeconds,
                         machineCpuBusyPercent = run.MachineBusyPercent,
@@ -90,6 +91,7 @@ public static class PipelineBenchmark
                 completed &= run.Report.Status == "Completed";
                 embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
                 {
+                    stagingSeconds = Math.Round(run.StagingSeconds, 2),
                     dbCommandsPerUser = Math.Round(run.DbCommands / (double)run.Report.Users.Total, 1),
                     dbTransactionsPerUser = Math.Round(run.DbTransactions / (double)run.Report.Users.Total, 1),
                     dbCommandsPerUserByStatement = run.DbCommandShapes.ToDictionary(s => s.Key, s => Math.Round(s.Value / (double)run.Report.Users.Total, 1)),
@@ -171,7 +173,7 @@ public static class PipelineBenchmark
     }
 
     private sealed record Distributed(RunReport Report, ZepRequestWatch.Figures Zep, long[] PeakRssMb, long LedgerRows, double[] Latencies,
-        long LedgerTransactions, double[] WorkerCpuSeconds, double MachineBusyPercent);
+        long LedgerTransactions, double[] WorkerCpuSeconds, double MachineBusyPercent, double StagingSeconds);
 
     private static async Task<Distributed> RunDistributedAsync(string[] files, string rabbitUri, string ledger, ZepEmulatorHost zep, int workerCount, string mode, int clientRpm, int migrateConcurrency)
     {
@@ -206,8 +208,8 @@ public static class PipelineBenchmark
             var rss = workers.Select(w => (w.PeakRssBytes() ?? 0) / 1048576).ToArray();
             await Task.Delay(1500); // PostgreSQL publishes a backend's statistics at most once a second
             var transactions = await TransactionsAsync(ledger) - transactionsBefore;
-            var (rows, latencies) = await LedgerFiguresAsync(ledger, runId);
-            return new Distributed(report, served, rss, rows, latencies.ToArray(), transactions, cpu, busy);
+            var (rows, latencies, staging) = await LedgerFiguresAsync(ledger, runId);
+            return new Distributed(report, served, rss, rows, latencies.ToArray(), transactions, cpu, busy, staging);
         }
         finally
         {
@@ -224,7 +226,7 @@ public static class PipelineBenchmark
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<(long Rows, List<double> Latencies)> LedgerFiguresAsync(string ledger, Guid runId)
+    private static async Task<(long Rows, List<double> Latencies, double StagingSeconds)> LedgerFiguresAsync(string ledger, Guid runId)
     {
         await using var connection = new NpgsqlConnection(ledger);
         await connection.OpenAsync();
@@ -238,7 +240,10 @@ public static class PipelineBenchmark
         var latencies = new List<double>();
         await using var reader = await latency.ExecuteReaderAsync();
         while (await reader.ReadAsync()) latencies.Add(reader.GetDouble(0));
-        return (rows, latencies);
+        await reader.DisposeAsync();
+        await using var staging = new NpgsqlCommand("SELECT EXTRACT(EPOCH FROM (ingested_at - created_at))::float8 FROM runs WHERE id = @run", connection);
+        staging.Parameters.AddWithValue("run", runId);
+        return (rows, latencies, (double)(await staging.ExecuteScalarAsync())!);
     }
 
     private static double Percentile(List<double> sorted, double p) =>

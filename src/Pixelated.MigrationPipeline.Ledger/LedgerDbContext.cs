@@ -55,7 +55,7 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.ContentHash).HasMaxLength(64);
             // PostgreSQL has no foreign key to runs here: rows are only written for a run created before (runs are never
             // deleted), and the per-row key check (a row lock on the run, shared by both COPY connections) cost a third of
-            // the server's time when staging. SQLite keeps it: its staging goes through EF row by row, where it is cheap,
+            // the server's time when staging. SQLite keeps it: its staging inserts row by row (a prepared INSERT), where it is cheap,
             // and dropping it there would mean rebuilding the table under the views.
             if (!Database.IsNpgsql())
                 e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);

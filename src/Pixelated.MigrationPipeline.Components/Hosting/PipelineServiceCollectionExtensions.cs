@@ -36,7 +36,7 @@ public static class PipelineServiceCollectionExtensions
         }
         else
         {
-            services.AddScoped<IStagedItemSink, EfStagedItemSink>();
+            services.AddScoped<IStagedItemSink, SqliteStagedItemSink>();
         }
         services.AddZepClient(configuration);
 

@@ -3,7 +3,7 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>
-/// Where staging writes its rows, in batches: binary COPY on PostgreSQL, batched inserts on SQLite. A row whose item key
+/// Where staging writes its rows, in batches: binary COPY on PostgreSQL, a prepared INSERT on SQLite. A row whose item key
 /// the run already has (the same memory in two files) is dropped: the same item seen twice is one item.
 /// </summary>
 public interface IStagedItemSink

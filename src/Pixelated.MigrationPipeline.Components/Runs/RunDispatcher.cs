@@ -14,8 +14,8 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <remarks>
 /// Dispatchers of the same run take turns (<see cref="RunDispatchLock"/>, for the length of a ledger transaction), and so
 /// do pause and cancel (<see cref="RunHalts"/>), so that once they return no dispatcher sends another user: each dispatcher
-/// reads the run's status, counts the run's users in flight, picks as many waiting users as there are free slots, claims each (<c>Staged</c> →
-/// <c>Queued</c>, a conditional UPDATE, so a user that an operator cancelled meanwhile is not sent) and publishes their
+/// reads the run's status, counts the run's users in flight, picks as many waiting users as there are free slots, claims them (<c>Staged</c> →
+/// <c>Queued</c>, one conditional UPDATE, so a user that an operator cancelled meanwhile is not sent) and publishes their
 /// <see cref="MigrateUser"/>, then commits, after the broker accepted the publishes. Taking turns keeps the cap exact and
 /// costs one claim per user: when they raced instead, every dispatcher picked the same next users and tried to claim each
 /// (16 claims per user on average with 2 workers, each one waiting on the winner's row lock until its commit). A crash
@@ -31,32 +31,55 @@ public sealed class RunDispatcher(LedgerDbContext db)
     public async Task<int> DispatchAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
         var dispatched = 0;
-        while (true)
+        // Looked at again after every turn, outside the lock: what settled while a turn was going on is seen here.
+        while (await MayHaveFreeSlotsAsync(runId, ct))
         {
-            await using var transaction = await RunDispatchLock.BeginAsync(db, runId, ct);
+            await using var transaction = await RunDispatchLock.TryBeginAsync(db, runId, ct);
+            // Another dispatcher has the turn: it looks again once it has committed (the loop above), and by then this
+            // caller's user has settled (it settled before calling), so its slot is not missed.
+            if (transaction is null) return dispatched;
             // Read under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
             var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
             if (run is not { Status: RunStatus.Migrating, DryRun: false }) return dispatched;
             var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
             var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
-            if (free <= 0) return dispatched;
+            if (free <= 0) continue; // look again outside the lock: a user that settled meanwhile may have skipped its turn
 
             var next = await db.RunUsers.AsNoTracking()
                 .Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
                 .OrderBy(u => u.UserKey).Select(u => u.UserKey).Take(Math.Min(free, ClaimsPerTransaction)).ToListAsync(ct);
             if (next.Count == 0) return dispatched;
-            var claimed = new List<string>(next.Count);
+            // One conditional UPDATE claims them (a user an operator cancelled meanwhile is no longer Staged and is not
+            // claimed); the claimed are the picked users now Queued, since only dispatchers queue users and they take turns.
             var now = DateTimeOffset.UtcNow;
-            foreach (var user in next)
-            {
-                var won = await db.RunUsers.Where(u => u.RunId == runId && u.UserKey == user && u.Status == UserStatus.Staged)
-                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, now), ct);
-                if (won == 1) claimed.Add(user);
-            }
-            foreach (var user in claimed) await publish(new MigrateUser(runId, user));
+            await db.RunUsers.Where(u => u.RunId == runId && next.Contains(u.UserKey) && u.Status == UserStatus.Staged)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, now), ct);
+            var claimed = await db.RunUsers.AsNoTracking()
+                .Where(u => u.RunId == runId && next.Contains(u.UserKey) && u.Status == UserStatus.Queued)
+                .Select(u => u.UserKey).ToListAsync(ct);
+            // Published together: each publish waits for the broker's confirmation, and one after another they held the
+            // run's lock as long as all of them took.
+            await Task.WhenAll(claimed.Select(user => publish(new MigrateUser(runId, user))));
             await transaction.CommitAsync(ct);
             dispatched += claimed.Count;
-            if (next.Count < ClaimsPerTransaction) return dispatched;
         }
+        return dispatched;
+    }
+
+    /// <summary>
+    /// Read without the lock: false when the run is not dispatching or its users in flight already fill its cap. Both are
+    /// committed facts, read after the caller's own user settled (or after this dispatcher's last turn), so a slot freed
+    /// before was taken by another dispatcher, and a slot freed later is looked for by the call that follows its settling.
+    /// </summary>
+    private async Task<bool> MayHaveFreeSlotsAsync(Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new
+            {
+                r.Status, r.DryRun, r.MaxUsersInFlight,
+                InFlight = db.RunUsers.Count(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status)),
+            })
+            .SingleOrDefaultAsync(ct); // one statement
+        return run is { Status: RunStatus.Migrating, DryRun: false } && run.InFlight < Math.Max(run.MaxUsersInFlight, 1);
     }
 }

@@ -11,20 +11,36 @@ namespace Pixelated.MigrationPipeline.Ledger.Locks;
 public static class RunDispatchLock
 {
     /// <summary>Begins a ledger transaction that holds the run's dispatch lock, waiting for whoever of the same run holds it.</summary>
-    public static async Task<IDbContextTransaction> BeginAsync(LedgerDbContext db, Guid runId, CancellationToken ct)
+    public static async Task<IDbContextTransaction> BeginAsync(LedgerDbContext db, Guid runId, CancellationToken ct) =>
+        (await BeginAsync(db, runId, wait: true, ct))!;
+
+    /// <summary>
+    /// Begins a ledger transaction that holds the run's dispatch lock, or returns null when another holds it on PostgreSQL
+    /// (on SQLite, where the process's writers queue anyway, it waits).
+    /// </summary>
+    public static Task<IDbContextTransaction?> TryBeginAsync(LedgerDbContext db, Guid runId, CancellationToken ct) =>
+        BeginAsync(db, runId, wait: false, ct);
+
+    private static async Task<IDbContextTransaction?> BeginAsync(LedgerDbContext db, Guid runId, bool wait, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!db.Database.IsNpgsql()) return transaction;
         try
         {
             var key = LockKey.Of("dispatch", runId.ToString("N"));
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
-            return transaction;
+            if (wait)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+                return transaction;
+            }
+            if (await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({key}) AS \"Value\"").SingleAsync(ct)) return transaction;
         }
         catch
         {
             await transaction.DisposeAsync();
             throw;
         }
+        await transaction.DisposeAsync();
+        return null;
     }
 }

@@ -78,6 +78,54 @@ public sealed class When_dispatchers_race_for_a_runs_users(InfrastructureFixture
         Assert.Equal(cap, await db.RunUsers.CountAsync(u => u.RunId == runId && u.Status == UserStatus.Queued));
     }
 
+    /// <summary>
+    /// A dispatcher that finds another one holding the turn returns at once instead of queueing on the lock (with two busy
+    /// workers most consumers used to wait there); the holder looks again after its commit, so the slot of the user that
+    /// settled during its turn is still filled.
+    /// </summary>
+    [Fact]
+    public async Task One_that_finds_the_turn_taken_returns_at_once_and_the_holder_fills_the_slot_freed_meanwhile()
+    {
+        const int cap = 2;
+        var ledger = await infrastructure.CreateDatabaseAsync("dispatchers_turn_taken");
+        using var host = await ServiceHost.LedgerOnlyAsync(ledger, s => s.AddScoped<RunDispatcher>());
+        var runId = await StageAsync(host.Services, cap);
+        async Task<int> DispatchAsync(Func<MigrateUser, Task> publish)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RunDispatcher>().DispatchAsync(runId, publish, CancellationToken.None);
+        }
+        async Task SettleAsync(string user)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().RunUsers.Where(u => u.RunId == runId && u.UserKey == user)
+                .ExecuteUpdateAsync(x => x.SetProperty(u => u.Status, UserStatus.Verified));
+        }
+
+        Assert.Equal(2, await DispatchAsync(_ => Task.CompletedTask)); // patient-000 and -001 in flight
+        await SettleAsync("patient-000");
+        var publishing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = new ConcurrentQueue<string>();
+        var holder = DispatchAsync(async m =>
+        {
+            sent.Enqueue(m.UserKey);
+            publishing.TrySetResult();
+            await release.Task; // holds the turn, having counted patient-001 in flight
+        });
+        await publishing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await SettleAsync("patient-001");
+        Assert.Equal(0, await DispatchAsync(_ => throw new InvalidOperationException("the turn is taken")).WaitAsync(TimeSpan.FromSeconds(10)));
+        release.SetResult();
+
+        Assert.Equal(2, await holder.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["patient-002", "patient-003"], sent);
+        await using var check = host.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        Assert.Equal(["patient-002", "patient-003"], await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Queued)
+            .OrderBy(u => u.UserKey).Select(u => u.UserKey).ToListAsync());
+    }
+
     private static async Task<Guid> StageAsync(IServiceProvider services, int cap = 1000)
     {
         await using var scope = services.CreateAsyncScope();

@@ -32,17 +32,14 @@ public sealed class RunDispatcher(LedgerDbContext db)
     {
         var dispatched = 0;
         // Looked at again after every turn, outside the lock: what settled while a turn was going on is seen here.
-        while (await MayHaveFreeSlotsAsync(runId, ct))
+        while (await FreeSlotsAsync(runId, ct) > 0)
         {
             await using var transaction = await RunDispatchLock.TryBeginAsync(db, runId, ct);
             // Another dispatcher has the turn: it looks again once it has committed (the loop above), and by then this
             // caller's user has settled (it settled before calling), so its slot is not missed.
             if (transaction is null) return dispatched;
-            // Read under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
-            var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
-            if (run is not { Status: RunStatus.Migrating, DryRun: false }) return dispatched;
-            var inFlight = await db.RunUsers.CountAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct);
-            var free = Math.Max(run.MaxUsersInFlight, 1) - inFlight;
+            // Read again under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
+            if (await FreeSlotsAsync(runId, ct) is not { } free) return dispatched;
             if (free <= 0) continue; // look again outside the lock: a user that settled meanwhile may have skipped its turn
 
             var next = await db.RunUsers.AsNoTracking()
@@ -67,11 +64,12 @@ public sealed class RunDispatcher(LedgerDbContext db)
     }
 
     /// <summary>
-    /// Read without the lock: false when the run is not dispatching or its users in flight already fill its cap. Both are
-    /// committed facts, read after the caller's own user settled (or after this dispatcher's last turn), so a slot freed
-    /// before was taken by another dispatcher, and a slot freed later is looked for by the call that follows its settling.
+    /// The run's free slots (its cap less its users in flight), or null when it is not dispatching (not <c>Migrating</c>, or
+    /// a dry run); one statement. Read first without the lock: both are committed facts, read after the caller's own user
+    /// settled (or after this dispatcher's last turn), so a slot freed before was taken by another dispatcher, and a slot
+    /// freed later is looked for by the call that follows its settling. Then read again under the lock, where it decides.
     /// </summary>
-    private async Task<bool> MayHaveFreeSlotsAsync(Guid runId, CancellationToken ct)
+    private async Task<int?> FreeSlotsAsync(Guid runId, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
             .Select(r => new
@@ -79,7 +77,7 @@ public sealed class RunDispatcher(LedgerDbContext db)
                 r.Status, r.DryRun, r.MaxUsersInFlight,
                 InFlight = db.RunUsers.Count(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status)),
             })
-            .SingleOrDefaultAsync(ct); // one statement
-        return run is { Status: RunStatus.Migrating, DryRun: false } && run.InFlight < Math.Max(run.MaxUsersInFlight, 1);
+            .SingleOrDefaultAsync(ct);
+        return run is { Status: RunStatus.Migrating, DryRun: false } ? Math.Max(run.MaxUsersInFlight, 1) - run.InFlight : null;
     }
 }

@@ -32,15 +32,14 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .Select(f => new FindingLine(f.UserKey, f.ItemKey, f.Kind.ToString(), f.Field))
             .ToListAsync(ct);
 
-        int Count(ItemStatus s) => itemCounts.Where(c => c.Status == s).Sum(c => c.Count);
         int CountUsers(params UserStatus[] s) => users.Count(u => s.Contains(u.Status));
         var itemsPerUser = itemCounts.GroupBy(c => c.UserKey).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
-        var items = new ItemTotals(itemCounts.Sum(c => c.Count), Count(ItemStatus.Migrated), Count(ItemStatus.Skipped), Count(ItemStatus.Failed), Count(ItemStatus.Staged));
+        var items = ItemTotalsOf(itemCounts.Select(c => (c.Status, c.Count)));
         var userTotals = new UserTotals(users.Count, CountUsers(UserStatus.Verified), CountUsers(UserStatus.Failed, UserStatus.Mismatched),
             CountUsers(UserStatus.Skipped), CountUsers(UserStatus.Mismatched))
         {
             Cancelled = CountUsers(UserStatus.Cancelled),
-            InProgress = users.Count(u => !UserStatusSets.Settled.Contains(u.Status)),
+            InProgress = UsersInProgress(users.Select(u => (u.Status, 1))),
         };
 
         return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items, run.ZepRequests,
@@ -71,14 +70,22 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .GroupBy(u => u.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         var itemCounts = await db.StagedItems.AsNoTracking().Where(i => i.RunId == runId)
             .GroupBy(i => i.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Count(ItemStatus s) => itemCounts.Where(c => c.Status == s).Sum(c => c.Count);
-        var items = new ItemTotals(itemCounts.Sum(c => c.Count), Count(ItemStatus.Migrated), Count(ItemStatus.Skipped), Count(ItemStatus.Failed), Count(ItemStatus.Staged));
-        var userTotals = new UserTotals(users.Sum(u => u.Count), 0, 0, 0, 0)
-        {
-            InProgress = users.Where(u => !UserStatusSets.Settled.Contains(u.Status)).Sum(u => u.Count),
-        };
+        var items = ItemTotalsOf(itemCounts.Select(c => (c.Status, c.Count)));
+        var userTotals = new UserTotals(users.Sum(u => u.Count), 0, 0, 0, 0) { InProgress = UsersInProgress(users.Select(u => (u.Status, u.Count))) };
         return new RunProgressSnapshot(run.Id, run.Status.ToString(), run.FinishedAt, ProgressOf(run, items, userTotals));
     }
+
+    /// <summary>Item totals from counts by status (of the report, grouped by user too, or of the progress).</summary>
+    private static ItemTotals ItemTotalsOf(IEnumerable<(ItemStatus Status, int Count)> counts)
+    {
+        var byStatus = counts.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        int Count(ItemStatus s) => byStatus.GetValueOrDefault(s);
+        return new ItemTotals(byStatus.Values.Sum(), Count(ItemStatus.Migrated), Count(ItemStatus.Skipped), Count(ItemStatus.Failed), Count(ItemStatus.Staged));
+    }
+
+    /// <summary>Users neither final nor planned, from counts by status.</summary>
+    private static int UsersInProgress(IEnumerable<(UserStatus Status, int Count)> counts) =>
+        counts.Where(c => !UserStatusSets.Settled.Contains(c.Status)).Sum(c => c.Count);
 
     /// <summary>The most recent runs first.</summary>
     public async Task<IReadOnlyList<RunSummary>> ListAsync(int take, CancellationToken ct)

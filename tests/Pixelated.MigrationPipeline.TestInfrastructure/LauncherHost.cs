@@ -55,7 +55,7 @@ public sealed class LauncherHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None);
     }
 
-    /// <summary>Polls the run's progress (as the CLI does; the full report would slow the run down) and returns its report once it finished.</summary>
+    /// <summary>Polls the run's progress (two counts, as the CLI does) and returns its full report once it finished.</summary>
     public async Task<RunReport> WaitForFinishAsync(Guid runId, TimeSpan timeout, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -71,7 +71,9 @@ public sealed class LauncherHost : IAsyncDisposable
             if (progress?.IsFinished == true && await ReportAsync(runId) is { IsFinished: true } report) return report;
             if (DateTime.UtcNow > deadline)
             {
-                var last = await ReportAsync(runId);
+                RunReport? last = null;
+                try { last = await ReportAsync(runId); }
+                catch (Npgsql.NpgsqlException) { } // still restarting: the timeout says so without the figures
                 throw new TimeoutException($"run {runId} did not finish within {timeout}: {last?.Status} users {last?.Users} items {last?.Items}\n{diagnostics?.Invoke()}");
             }
             await Task.Delay(250);

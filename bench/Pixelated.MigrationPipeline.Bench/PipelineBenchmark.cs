@@ -141,6 +141,7 @@ public static class PipelineBenchmark
             items,
             seconds = Math.Round(zep.Seconds, 2),
             itemsPerSecond = Math.Round(itemsPerSecond, 1),
+            steadyItemsPerSecond = SteadyItemsPerSecond(items, sorted),
             speedup = baselinePerSecond > 0 ? Math.Round(itemsPerSecond / baselinePerSecond, 2) : (double?)null,
             zepRequestsPerItem = Math.Round((double)report.ZepRequests / items, 3),
             zepRequestsPerUser = Math.Round((double)report.ZepRequests / report.Users.Total, 1),
@@ -155,6 +156,18 @@ public static class PipelineBenchmark
             userLatencySeconds = new { p50 = Percentile(sorted, 0.5), p99 = Percentile(sorted, 0.99) },
             diagnostics,
         };
+    }
+
+    /// <summary>
+    /// The rate once warmed up: the items of the middle half of the users (by the time each settled) over the time that half
+    /// took, so neither the start (JIT warm-up, the first dispatch) nor the drain at the end counts. The bench's users all
+    /// have about the same number of items. Null for runs too small to tell (under 40 users).
+    /// </summary>
+    private static double? SteadyItemsPerSecond(long items, List<double> sortedSettleSeconds)
+    {
+        if (sortedSettleSeconds.Count < 40) return null;
+        var window = Percentile(sortedSettleSeconds, 0.75) - Percentile(sortedSettleSeconds, 0.25);
+        return window > 0 ? Math.Round(items * 0.5 / window, 1) : null;
     }
 
     private static string LoadAverage() =>

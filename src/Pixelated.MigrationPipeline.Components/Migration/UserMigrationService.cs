@@ -25,11 +25,11 @@ public sealed class UserMigrationService(
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
     {
-        var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
         if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled)
             return false;
         if (user.Status is UserStatus.Staged or UserStatus.Queued
-            && await db.Runs.AnyAsync(r => r.Id == runId && r.Status == RunStatus.Cancelled, ct))
+            && await UserLedgerQueries.RunCancelledAsync(db, runId, ct))
         {
             user.Status = UserStatus.Cancelled;
             user.Error = "run cancelled before this user was migrated";
@@ -44,10 +44,9 @@ public sealed class UserMigrationService(
         user.Status = UserStatus.Migrating;
         user.UpdatedAt = DateTimeOffset.UtcNow;
 
-        var items = await db.StagedItems
-            .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
-                        && (i.Status == ItemStatus.Staged || i.Status == ItemStatus.Migrated))
-            .ToListAsync(ct);
+        // Untracked: the written items are marked migrated by one set-based UPDATE at the end, and only the few that
+        // failed are attached then; tracking all of them cost every save of this context a scan of their values.
+        var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
         var plan = UserPlanner.Plan(userKey, items);
         var ownBatchKey = IdempotencyKey.ForBatch(userKey);
         var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
@@ -66,8 +65,7 @@ public sealed class UserMigrationService(
         // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
         // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
         // save, and the user are saved, and last the run's Zep request counter (its row is shared by every worker: locked
-        // last, for the shortest time). The user's lock is held, so nothing else changes its items meanwhile; the tracked
-        // copies of the migrated items are not used after this.
+        // last, for the shortest time). The user's lock is held, so nothing else changes its items meanwhile.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var failedKeys = writer.FailedItems.Keys.ToList();
         await db.StagedItems
@@ -78,6 +76,7 @@ public sealed class UserMigrationService(
         {
             if (writer.FailedItems.TryGetValue(item.ItemKey, out var reason))
             {
+                db.StagedItems.Attach(item);
                 item.Status = ItemStatus.Failed;
                 item.Reason = $"{item.SourceFile} record #{item.RecordIndex}: {reason}";
             }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
@@ -15,7 +16,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
         var found = new Dictionary<string, ZepWriteUnit>(StringComparer.Ordinal);
         foreach (var chunk in keys.Distinct().Chunk(500))
         {
-            var rows = await db.WriteUnits.Where(u => u.Target == target && chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
+            var rows = await UserLedgerQueries.WriteUnitsAsync(db, target, chunk, ct);
             foreach (var row in rows) found[row.IdempotencyKey] = row;
         }
         return new WriteUnitLedger(db, target, runId, userKey, found);
@@ -44,7 +45,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
     {
         foreach (var chunk in keys.Where(k => !_units.ContainsKey(k)).Distinct().Chunk(500))
         {
-            var rows = await db.WriteUnits.Where(u => u.Target == target && chunk.Contains(u.IdempotencyKey)).ToListAsync(ct);
+            var rows = await UserLedgerQueries.WriteUnitsAsync(db, target, chunk, ct);
             foreach (var row in rows) _units[row.IdempotencyKey] = row;
         }
     }

@@ -69,15 +69,16 @@ public sealed class RunDispatcher(LedgerDbContext db)
     /// settled (or after this dispatcher's last turn), so a slot freed before was taken by another dispatcher, and a slot
     /// freed later is looked for by the call that follows its settling. Then read again under the lock, where it decides.
     /// </summary>
-    private async Task<int?> FreeSlotsAsync(Guid runId, CancellationToken ct)
-    {
-        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
-            .Select(r => new
-            {
-                r.Status, r.DryRun, r.MaxUsersInFlight,
-                InFlight = db.RunUsers.Count(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status)),
-            })
-            .SingleOrDefaultAsync(ct);
-        return run is { Status: RunStatus.Migrating, DryRun: false } ? Math.Max(run.MaxUsersInFlight, 1) - run.InFlight : null;
-    }
+    private async Task<int?> FreeSlotsAsync(Guid runId, CancellationToken ct) =>
+        await Slots.For(db)(db, runId, ct) is { Status: RunStatus.Migrating, DryRun: false } run ? Math.Max(run.MaxUsersInFlight, 1) - run.InFlight : null;
+
+    private sealed record RunSlots(RunStatus Status, bool DryRun, int MaxUsersInFlight, int InFlight);
+
+    /// <summary>Compiled once per model: every settled user runs it at least twice (see <see cref="UserLedgerQueries"/>).</summary>
+    private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<RunSlots?>>> Slots = new(() =>
+        EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
+            db.Runs.AsNoTracking().Where(r => r.Id == runId)
+                .Select(r => new RunSlots(r.Status, r.DryRun, r.MaxUsersInFlight,
+                    db.RunUsers.Count(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status))))
+                .SingleOrDefault()));
 }

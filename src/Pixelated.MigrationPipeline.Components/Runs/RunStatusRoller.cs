@@ -10,10 +10,9 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// </summary>
 public sealed class RunStatusRoller(LedgerDbContext db)
 {
-
     public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
     {
-        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
+        var run = await Run.For(db)(db, runId, ct);
         if (run is null || run.Status is RunStatus.Created or RunStatus.Ingesting) return run?.Status ?? RunStatus.Failed;
 
         if (run.Status == RunStatus.Cancelled)
@@ -27,7 +26,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
             return run.Status;
         }
 
-        var open = await db.RunUsers.AnyAsync(u => u.RunId == runId && UserStatusSets.Open.Contains(u.Status), ct);
+        var open = await AnyUserOpen.For(db)(db, runId, ct);
         if (open) return run.Status;
 
         var clean = !await db.RunUsers.AnyAsync(u => u.RunId == runId && u.Status != UserStatus.Verified && u.Status != UserStatus.Planned && u.Status != UserStatus.Skipped, ct)
@@ -43,6 +42,14 @@ public sealed class RunStatusRoller(LedgerDbContext db)
         }
         return status;
     }
+
+    // Compiled once per model: every settled user rolls its run up (see UserLedgerQueries).
+    private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<MigrationRun?>>> Run = new(() =>
+        EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) => db.Runs.SingleOrDefault(r => r.Id == runId)));
+
+    private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<bool>>> AnyUserOpen = new(() =>
+        EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
+            db.RunUsers.Any(u => u.RunId == runId && UserStatusSets.Open.Contains(u.Status))));
 
     public Task AddZepRequestsAsync(Guid runId, long count, CancellationToken ct) =>
         count == 0 ? Task.CompletedTask

@@ -17,14 +17,13 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
     {
-        var user = await db.RunUsers.SingleOrDefaultAsync(u => u.RunId == runId && u.UserKey == userKey, ct);
+        var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
         if (user is null) return null;
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         // Migrated items are checked; failed ones may have been written in part, so their keys are known (not extras).
         // Unreadable records (failed at staging) are loaded only to tell whether the user has any failed item.
-        var settled = await db.StagedItems
-            .Where(i => i.RunId == runId && i.UserKey == userKey && (i.Status == ItemStatus.Migrated || i.Status == ItemStatus.Failed))
-            .ToListAsync(ct);
+        // Read only (untracked): validation changes units, findings and the user, never the items.
+        var settled = await UserLedgerQueries.SettledItemsAsync(db, runId, userKey, ct);
         var anyFailedItem = settled.Any(i => i.Status == ItemStatus.Failed);
         var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable).ToList();
         var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();

@@ -1,0 +1,17 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Pixelated.MigrationPipeline.Components.Runs;
+
+/// <summary>
+/// A compiled EF Core query for each model it meets. EF Core ties a compiled query to the first model it runs with and throws
+/// for any other, and one process can meet several: the SQLite and the PostgreSQL ledger, or contexts whose options differ
+/// (interceptors), as in the tests and the bench. Entries go with their model.
+/// </summary>
+public sealed class CompiledPerModel<TQuery>(Func<TQuery> compile) where TQuery : class
+{
+    private readonly ConditionalWeakTable<IModel, TQuery> _byModel = new();
+
+    public TQuery For(DbContext db) => _byModel.GetValue(db.Model, _ => compile());
+}

@@ -18,7 +18,7 @@ namespace Pixelated.MigrationPipeline.Bench;
 public static class EmbeddedPipeline
 {
     public sealed record Result(RunReport Report, double Seconds, long PeakRssMb, long LedgerRows, long DbCommands, long DbTransactions, IReadOnlyList<KeyValuePair<string, long>> DbCommandShapes,
-        double[] UserLatencies, object Process, double StagingSeconds);
+        double[] UserLatencies, object Process, double StagingSeconds, double WriterGateBusyPercent);
 
     public static async Task<Result> RunAsync(string[] files, string folder, ZepEmulatorHost zep, string mode, int clientRpm, int concurrency)
     {
@@ -45,12 +45,15 @@ public static class EmbeddedPipeline
             Measurement.ResetPeakRss();
             var counters = new ProcessCounters();
             commands.Reset();
+            var gate = host.Services.GetRequiredService<SqliteWriteGate>();
+            var gateHeldBefore = gate.HeldTime;
             var watch = Stopwatch.StartNew();
             Guid runId;
             await using (var scope = host.Services.CreateAsyncScope())
                 runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
             var report = await WaitForFinishAsync(host.Services, runId, TimeSpan.FromMinutes(30));
             var seconds = watch.Elapsed.TotalSeconds;
+            var gateBusy = Math.Round(100 * (gate.HeldTime - gateHeldBefore).TotalSeconds / seconds, 1);
             var process = counters.Stop();
             var dbCommands = commands.Commands;
             var dbTransactions = commands.Transactions;
@@ -63,7 +66,7 @@ public static class EmbeddedPipeline
             var ingestedAt = run.IngestedAt!.Value;
             var latencies = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UpdatedAt).ToListAsync())
                 .Select(t => (t - ingestedAt).TotalSeconds).ToArray();
-            return new Result(report, seconds, peak, rows, dbCommands, dbTransactions, shapes, latencies, process, (ingestedAt - run.CreatedAt).TotalSeconds);
+            return new Result(report, seconds, peak, rows, dbCommands, dbTransactions, shapes, latencies, process, (ingestedAt - run.CreatedAt).TotalSeconds, gateBusy);
         }
         finally
         {

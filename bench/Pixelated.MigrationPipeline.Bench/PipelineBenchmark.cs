@@ -92,6 +92,7 @@ public static class PipelineBenchmark
                 embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
                 {
                     stagingSeconds = Math.Round(run.StagingSeconds, 2),
+                    writerGateBusyPercent = run.WriterGateBusyPercent,
                     dbCommandsPerUser = Math.Round(run.DbCommands / (double)run.Report.Users.Total, 1),
                     dbTransactionsPerUser = Math.Round(run.DbTransactions / (double)run.Report.Users.Total, 1),
                     dbCommandsPerUserByStatement = run.DbCommandShapes.ToDictionary(s => s.Key, s => Math.Round(s.Value / (double)run.Report.Users.Total, 1)),

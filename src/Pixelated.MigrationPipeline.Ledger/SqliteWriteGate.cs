@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -20,10 +21,15 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(SqliteConnectionSetup.BusyTimeoutMs);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<DbConnection, byte> _holders = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Per holding connection: when it got its turn (<see cref="Stopwatch.GetTimestamp"/>), or -1 when it went ahead without it.</summary>
+    private readonly ConcurrentDictionary<DbConnection, long> _holders = new(ReferenceEqualityComparer.Instance);
+    private long _heldTicks;
 
     /// <summary>Connections holding a writer's turn right now, waiters not included (for tests and diagnostics).</summary>
     public int Holders => _holders.Count;
+
+    /// <summary>How long writers have held the gate in all, turns that ended so far (diagnostics: near the elapsed time, the writer is the bound).</summary>
+    public TimeSpan HeldTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks));
 
     // ---- transactions: from start to commit / rollback / failure / connection close ----
 
@@ -163,14 +169,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     {
         if (_holders.ContainsKey(connection)) return;
         var entered = _gate.Wait(MaxWait);
-        _holders[connection] = entered ? (byte)1 : (byte)0;
+        _holders[connection] = entered ? Stopwatch.GetTimestamp() : -1;
     }
 
     private async Task EnterAsync(DbConnection connection, CancellationToken ct)
     {
         if (_holders.ContainsKey(connection)) return;
         var entered = await _gate.WaitAsync(MaxWait, ct);
-        _holders[connection] = entered ? (byte)1 : (byte)0;
+        _holders[connection] = entered ? Stopwatch.GetTimestamp() : -1;
     }
 
     private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();
@@ -183,6 +189,8 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     private void Leave(DbConnection? connection)
     {
         if (connection is null) return;
-        if (_holders.TryRemove(connection, out var entered) && entered == 1) _gate.Release();
+        if (!_holders.TryRemove(connection, out var since) || since < 0) return;
+        Interlocked.Add(ref _heldTicks, Stopwatch.GetTimestamp() - since);
+        _gate.Release();
     }
 }

@@ -100,6 +100,25 @@ public sealed class When_embedded_writers_share_the_sqlite_ledger : IAsyncLifeti
     }
 
     [Fact]
+    public async Task The_time_writers_hold_their_turn_is_counted_from_start_to_commit()
+    {
+        var before = Gate.HeldTime;
+        await WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.RunUsers.Add(new RunUser { RunId = _runId, UserKey = "patient-slow", Status = UserStatus.Staged, UpdatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+            await Task.Delay(200); // work inside the transaction: the turn is held all along
+            await transaction.CommitAsync();
+            return 0;
+        });
+
+        var held = Gate.HeldTime - before;
+        Assert.InRange(held, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(30));
+        Assert.Equal(0, Gate.Holders);
+    }
+
+    [Fact]
     public async Task A_lone_write_that_fails_gives_its_turn_back()
     {
         await WithDbAsync(async db =>

@@ -81,15 +81,15 @@ public static class EmbeddedPipeline
         {
             await using (var scope = services.CreateAsyncScope())
             {
-                var progress = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, CancellationToken.None);
+                var finished = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().IsFinishedAsync(runId, CancellationToken.None);
                 if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") == "1")
                 {
                     var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
                     var byStatus = await db.RunUsers.Where(u => u.RunId == runId).GroupBy(u => u.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
                     Console.Error.WriteLine($"[timeline] {DateTime.UtcNow:HH:mm:ss.f} {string.Join(' ', byStatus.Select(x => $"{x.Key}:{x.Count}"))}");
                 }
-                if (progress?.IsFinished == true) return (await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None))!;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"embedded run {runId} did not finish within {timeout}: {progress?.Status}");
+                if (finished == true) return (await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None))!;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"embedded run {runId} did not finish within {timeout}");
             }
             await Task.Delay(250);
         }

@@ -55,20 +55,20 @@ public sealed class LauncherHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None);
     }
 
-    /// <summary>Polls the run's progress (two counts, as the CLI does) and returns its full report once it finished.</summary>
+    /// <summary>Polls whether the run finished (its row, as the CLI does) and returns its full report once it has.</summary>
     public async Task<RunReport> WaitForFinishAsync(Guid runId, TimeSpan timeout, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            RunProgressSnapshot? progress = null;
+            bool? finished = null;
             try
             {
                 await using var scope = _host.Services.CreateAsyncScope();
-                progress = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, CancellationToken.None);
+                finished = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().IsFinishedAsync(runId, CancellationToken.None);
             }
             catch (Npgsql.NpgsqlException) { } // the ledger may be restarting under a fault test
-            if (progress?.IsFinished == true && await ReportAsync(runId) is { IsFinished: true } report) return report;
+            if (finished == true && await ReportAsync(runId) is { IsFinished: true } report) return report;
             if (DateTime.UtcNow > deadline)
             {
                 RunReport? last = null;

@@ -1,31 +1,53 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Runs;
 
 namespace Pixelated.MigrationPipeline.Cli.Hosting;
 
 /// <summary>
-/// Polls a run's progress until it finishes, or <c>done</c> says so when given (a revalidation of a finished run), or a
-/// deadline passes, telling an observer about each poll; then reads the full report once. The progress is two counts;
-/// the full report reads every user and counts the items of each, which a watcher need not do four times a second.
+/// Waits for a run to finish, or for <c>done</c> to say so when given (a revalidation of a finished run), or for a
+/// deadline, telling an observer the run's progress along the way and once more at the end; then reads the full report
+/// once. Whether the run finished is its row alone, read four times a second; the progress counts the run's items, so it
+/// is read at most that often and never for more than a tenth of the time (<see cref="ProgressInterval"/>): a run ten
+/// times bigger updates its progress less often instead of keeping a core busy counting.
 /// </summary>
 public static class RunWatcher
 {
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
     public static async Task<RunReport?> WaitAsync(IServiceProvider services, Guid runId, DateTimeOffset deadline, Action<RunProgressSnapshot> observe,
         CancellationToken ct, Func<Task<bool>>? done = null)
     {
+        var nextProgress = DateTimeOffset.MinValue;
         while (true)
         {
-            RunProgressSnapshot? progress;
             await using (var scope = services.CreateAsyncScope())
-                progress = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, ct);
-            if (progress is null) return null;
-            observe(progress);
-            if ((done is null ? progress.IsFinished : await done()) || DateTimeOffset.UtcNow > deadline) break;
-            await Task.Delay(250, ct);
+            {
+                var query = scope.ServiceProvider.GetRequiredService<RunReportQuery>();
+                var observed = false;
+                if (DateTimeOffset.UtcNow >= nextProgress)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    if (await query.ProgressAsync(runId, ct) is not { } progress) return null;
+                    observe(progress);
+                    observed = true;
+                    nextProgress = DateTimeOffset.UtcNow + ProgressInterval(Stopwatch.GetElapsedTime(started));
+                }
+                var finished = done is null ? await query.IsFinishedAsync(runId, ct) ?? true : await done();
+                if (finished || DateTimeOffset.UtcNow > deadline)
+                {
+                    if (!observed && await query.ProgressAsync(runId, ct) is { } last) observe(last);
+                    break;
+                }
+            }
+            await Task.Delay(Poll, ct);
         }
         await using var final = services.CreateAsyncScope();
         return await final.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, ct);
     }
+
+    /// <summary>The wait before the next progress read: the poll interval, or ten times what the last read took if longer.</summary>
+    public static TimeSpan ProgressInterval(TimeSpan lastReadTook) => lastReadTook * 10 > Poll ? lastReadTook * 10 : Poll;
 
     public static DateTimeOffset Deadline(int timeoutSeconds) =>
         timeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(timeoutSeconds) : DateTimeOffset.MaxValue;

@@ -29,11 +29,16 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
 
     private static int CountInFlight(RunReport report) => report.UserLines.Count(u => InFlight.Contains(u.Status));
 
-    /// <summary>What the CLI's progress line shows (the light query it polls) is what the full report says, mid-run and at the end.</summary>
+    /// <summary>
+    /// What the CLI's progress line shows (the light query it polls) and whether the run finished (the lighter one every
+    /// waiter polls) are what the full report says, mid-run and at the end.
+    /// </summary>
     private static async Task AssertProgressAgreesWithReportAsync(PipelineHost pipeline, RunReport report)
     {
         var progress = await pipeline.ProgressAsync(report.RunId);
         Assert.Equal((report.Status, report.FinishedAt, report.IsFinished), (progress.Status, progress.FinishedAt, progress.IsFinished));
+        Assert.Equal(report.IsFinished, await pipeline.IsFinishedAsync(report.RunId));
+        Assert.Null(await pipeline.IsFinishedAsync(Guid.NewGuid()));
         var (expected, actual) = (report.Progress, progress.Progress);
         Assert.Equal((expected.ItemsSettled, expected.ItemsTotal, expected.UsersSettled, expected.UsersTotal),
             (actual.ItemsSettled, actual.ItemsTotal, actual.UsersSettled, actual.UsersTotal));

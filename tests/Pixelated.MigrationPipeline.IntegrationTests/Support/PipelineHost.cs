@@ -87,6 +87,13 @@ public sealed class PipelineHost : IAsyncDisposable
                ?? throw new InvalidOperationException($"run {runId} is not in the ledger");
     }
 
+    /// <summary>Whether the run finished, as the CLI and the launchers poll it (<see cref="RunReportQuery.IsFinishedAsync"/>).</summary>
+    public async Task<bool?> IsFinishedAsync(Guid runId)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunReportQuery>().IsFinishedAsync(runId, CancellationToken.None);
+    }
+
     /// <summary>Polls the run's report until <paramref name="condition"/> holds.</summary>
     public async Task<RunReport> WaitForAsync(Guid runId, Func<RunReport, bool> condition, TimeSpan timeout, string what)
     {

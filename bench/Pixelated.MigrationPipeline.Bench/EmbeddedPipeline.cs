@@ -89,7 +89,11 @@ public static class EmbeddedPipeline
                     Console.Error.WriteLine($"[timeline] {DateTime.UtcNow:HH:mm:ss.f} {string.Join(' ', byStatus.Select(x => $"{x.Key}:{x.Count}"))}");
                 }
                 if (finished == true) return (await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(runId, CancellationToken.None))!;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"embedded run {runId} did not finish within {timeout}");
+                if (DateTime.UtcNow > deadline)
+                {
+                    var last = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().ProgressAsync(runId, CancellationToken.None);
+                    throw new TimeoutException($"embedded run {runId} did not finish within {timeout}: {last?.Status}, {last?.Progress}");
+                }
             }
             await Task.Delay(250);
         }

@@ -45,7 +45,7 @@ public static class ValidateCommand
                 var code = await RunControlCommands.ConcludeAsync(scope.ServiceProvider, "revalidate", runId, outcome, TextWriter.Null, error, token);
                 if (code != ExitCodes.Success) return code;
             }
-            var report = await RunWatcher.WaitAsync(services, runId, RunWatcher.Deadline(result.GetValue(timeout)), _ => { }, token,
+            var report = await RunWatcher.WaitAsync(services, runId, RunWatcher.Deadline(result.GetValue(timeout)), observe: null, token,
                 done: async () => await ValidatedSinceAsync(services, runId, userKey, since) >= outcome.Users);
             if (report is not null && await ValidatedSinceAsync(services, runId, userKey, since) < outcome.Users)
             {

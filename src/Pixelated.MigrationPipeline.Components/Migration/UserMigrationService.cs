@@ -76,9 +76,10 @@ public sealed class UserMigrationService(
         {
             if (writer.FailedItems.TryGetValue(item.ItemKey, out var reason))
             {
-                db.StagedItems.Attach(item);
-                item.Status = ItemStatus.Failed;
-                item.Reason = $"{item.SourceFile} record #{item.RecordIndex}: {reason}";
+                // The context is this delivery's own, so nothing tracks the item yet; a context used twice would.
+                var tracked = db.StagedItems.Local.FirstOrDefault(i => i.Id == item.Id) ?? db.StagedItems.Attach(item).Entity;
+                tracked.Status = ItemStatus.Failed;
+                tracked.Reason = $"{item.SourceFile} record #{item.RecordIndex}: {reason}";
             }
         }
         user.Status = UserStatus.Migrated;

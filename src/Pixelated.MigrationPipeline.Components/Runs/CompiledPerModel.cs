@@ -9,9 +9,12 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// for any other, and one process can meet several: the SQLite and the PostgreSQL ledger, or contexts whose options differ
 /// (interceptors), as in the tests and the bench. Entries go with their model.
 /// </summary>
-public sealed class CompiledPerModel<TQuery>(Func<TQuery> compile) where TQuery : class
+public sealed class CompiledPerModel<TQuery> where TQuery : class
 {
     private readonly ConditionalWeakTable<IModel, TQuery> _byModel = new();
+    private readonly ConditionalWeakTable<IModel, TQuery>.CreateValueCallback _compile;
 
-    public TQuery For(DbContext db) => _byModel.GetValue(db.Model, _ => compile());
+    public CompiledPerModel(Func<TQuery> compile) => _compile = _ => compile(); // one delegate, not one per call
+
+    public TQuery For(DbContext db) => _byModel.GetValue(db.Model, _compile);
 }

@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
@@ -94,15 +94,7 @@ public sealed class When_items_are_staged_into_sqlite : IAsyncLifetime
 
     private async Task<Ledger> LedgerAsync(string name)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "sqlite",
-            ["ConnectionStrings:Ledger"] = $"Data Source={Path.Combine(_folder, name + ".db")}",
-        });
-        builder.Services.AddLedger(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = await ServiceHost.SqliteLedgerOnlyAsync(Path.Combine(_folder, name + ".db"), _ => { });
         var ledger = new Ledger(host);
         await ledger.WithDbAsync(db =>
         {

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pixelated.MigrationPipeline.Components.Runs;
@@ -34,7 +33,7 @@ public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture inf
     public async Task The_compiled_reads_answer_on_each_ledger_in_turn()
     {
         using var postgres = await ServiceHost.LedgerOnlyAsync(await infrastructure.CreateDatabaseAsync("two_ledgers"), AddServices);
-        using var sqlite = await SqliteHostAsync();
+        using var sqlite = await ServiceHost.SqliteLedgerOnlyAsync(Path.Combine(_folder, "ledger.db"), AddServices);
         var ledgers = new[] { postgres.Services, sqlite.Services, postgres.Services, sqlite.Services };
         var runs = new Dictionary<IServiceProvider, Guid> { [postgres.Services] = await StageAsync(postgres.Services), [sqlite.Services] = await StageAsync(sqlite.Services) };
 
@@ -49,6 +48,8 @@ public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture inf
             Assert.Equal(firstTurn ? UserStatus.Staged : UserStatus.Queued, user?.Status);
             Assert.False(await UserLedgerQueries.RunCancelledAsync(db, runId, CancellationToken.None));
             Assert.Single(await UserLedgerQueries.ItemsToWriteAsync(db, runId, $"patient-{turn / 2}", CancellationToken.None));
+            Assert.Empty(await UserLedgerQueries.SettledItemsAsync(db, runId, $"patient-{turn / 2}", CancellationToken.None));
+            Assert.Equal(["unit-a"], (await UserLedgerQueries.WriteUnitsAsync(db, "zep", ["unit-a", "unit-z"], CancellationToken.None)).Select(u => u.IdempotencyKey));
             Assert.Equal(firstTurn ? 2 : 0, await scope.ServiceProvider.GetRequiredService<RunDispatcher>().DispatchAsync(runId, m =>
             {
                 sent.Add(m.UserKey);
@@ -61,22 +62,7 @@ public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture inf
 
     private static void AddServices(IServiceCollection services) => services.AddScoped<RunDispatcher>().AddScoped<RunStatusRoller>();
 
-    private async Task<IHost> SqliteHostAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "sqlite",
-            ["ConnectionStrings:Ledger"] = $"Data Source={Path.Combine(_folder, "ledger.db")}",
-        });
-        builder.Services.AddLedger(builder.Configuration);
-        AddServices(builder.Services);
-        var host = builder.Build();
-        await host.StartAsync(); // applies the ledger migrations
-        return host;
-    }
-
-    /// <summary>A migrating run of two waiting users of one item each, both allowed in flight.</summary>
+    /// <summary>A migrating run of two waiting users of one item each, both allowed in flight, and one confirmed write unit.</summary>
     private static async Task<Guid> StageAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
@@ -92,6 +78,7 @@ public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture inf
                 SourceFile = "memories.json", RecordIndex = 1, Content = "x", CreatedAt = DateTimeOffset.UtcNow,
             });
         }
+        db.WriteUnits.Add(new ZepWriteUnit { Target = "zep", IdempotencyKey = "unit-a", UserKey = "patient-0", Kind = WriteUnitKind.User, State = WriteState.Confirmed });
         await db.SaveChangesAsync();
         return runId;
     }

@@ -11,13 +11,17 @@ using Pixelated.ZepEmulator;
 namespace Pixelated.MigrationPipeline.IntegrationTests.Support;
 
 /// <summary>
-/// A bare host over a PostgreSQL ledger (migrated at start) for tests that drive one service directly instead of the
+/// A bare host over a PostgreSQL (or SQLite) ledger (migrated at start) for tests that drive one service directly instead of the
 /// whole pipeline: the ledger alone, or with a Zep client to the emulator and the <see cref="UserMigrationService"/>.
 /// </summary>
 public static class ServiceHost
 {
     public static Task<IHost> LedgerOnlyAsync(string ledger, Action<IServiceCollection> services) =>
         StartAsync(ledger, [], services);
+
+    /// <summary>The same over a SQLite ledger (the embedded mode's) in the given file.</summary>
+    public static Task<IHost> SqliteLedgerOnlyAsync(string file, Action<IServiceCollection> services) =>
+        StartAsync($"Data Source={file}", new Dictionary<string, string?> { ["Ledger:Provider"] = "sqlite" }, (s, _) => services(s));
 
     public static Task<IHost> MigrationAsync(string ledger, ZepEmulatorHost zep, string writeMode) =>
         StartAsync(ledger, new Dictionary<string, string?>
@@ -46,7 +50,7 @@ public static class ServiceHost
     private static async Task<IHost> StartAsync(string ledger, Dictionary<string, string?> settings, Action<IServiceCollection, IConfiguration> services)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        settings["Ledger:Provider"] = "postgres";
+        settings.TryAdd("Ledger:Provider", "postgres");
         settings["ConnectionStrings:Ledger"] = ledger;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
@@ -14,21 +14,13 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 /// </summary>
 public sealed class When_embedded_writers_share_the_sqlite_ledger : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-gate-").FullName;
+    private readonly SqliteFolder _folder = new("gate");
     private IHost _host = null!;
     private readonly Guid _runId = Guid.NewGuid();
 
     public async Task InitializeAsync()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ledger:Provider"] = "sqlite",
-            ["ConnectionStrings:Ledger"] = $"Data Source={Path.Combine(_folder, "ledger.db")}",
-        });
-        builder.Services.AddLedger(builder.Configuration);
-        _host = builder.Build();
-        await _host.StartAsync();
+        _host = await ServiceHost.SqliteLedgerOnlyAsync(_folder.File("ledger.db"), _ => { });
         await WithDbAsync(db =>
         {
             db.Runs.Add(new MigrationRun { Id = _runId, Status = RunStatus.Migrating, CreatedAt = DateTimeOffset.UtcNow });
@@ -40,8 +32,7 @@ public sealed class When_embedded_writers_share_the_sqlite_ledger : IAsyncLifeti
     {
         await _host.StopAsync();
         _host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private SqliteWriteGate Gate => _host.Services.GetRequiredService<SqliteWriteGate>();

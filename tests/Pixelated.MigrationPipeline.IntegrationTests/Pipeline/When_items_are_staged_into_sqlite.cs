@@ -14,19 +14,12 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 /// <c>SaveChanges</c>. Every other part of the pipeline reads those rows through EF Core, so they must be stored exactly as
 /// EF Core stores them: the same values in the same SQLite types and text forms (GUIDs, timestamps, enums, nulls).
 /// </summary>
-public sealed class When_items_are_staged_into_sqlite : IAsyncLifetime
+public sealed class When_items_are_staged_into_sqlite : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-sqlite-staging-").FullName;
+    private readonly SqliteFolder _folder = new("sqlite-staging");
     private static readonly Guid RunId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_rows_are_stored_exactly_as_ef_core_stores_them_and_read_back_the_same()
@@ -94,7 +87,7 @@ public sealed class When_items_are_staged_into_sqlite : IAsyncLifetime
 
     private async Task<Ledger> LedgerAsync(string name)
     {
-        var host = await ServiceHost.SqliteLedgerOnlyAsync(Path.Combine(_folder, name + ".db"), _ => { });
+        var host = await ServiceHost.SqliteLedgerOnlyAsync(_folder.File(name + ".db"), _ => { });
         var ledger = new Ledger(host);
         await ledger.WithDbAsync(db =>
         {

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pixelated.MigrationPipeline.Components.Runs;
@@ -16,24 +15,17 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 /// reads one while the other migrates), so each model gets its own compiled query: both ledgers answer, in turns.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture infrastructure) : IAsyncLifetime
+public sealed class When_one_process_uses_both_ledgers(InfrastructureFixture infrastructure) : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-two-ledgers-").FullName;
+    private readonly SqliteFolder _folder = new("two-ledgers");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_compiled_reads_answer_on_each_ledger_in_turn()
     {
         using var postgres = await ServiceHost.LedgerOnlyAsync(await infrastructure.CreateDatabaseAsync("two_ledgers"), AddServices);
-        using var sqlite = await ServiceHost.SqliteLedgerOnlyAsync(Path.Combine(_folder, "ledger.db"), AddServices);
+        using var sqlite = await ServiceHost.SqliteLedgerOnlyAsync(_folder.File("ledger.db"), AddServices);
         var ledgers = new[] { postgres.Services, sqlite.Services, postgres.Services, sqlite.Services };
         var runs = new Dictionary<IServiceProvider, Guid> { [postgres.Services] = await StageAsync(postgres.Services), [sqlite.Services] = await StageAsync(sqlite.Services) };
 

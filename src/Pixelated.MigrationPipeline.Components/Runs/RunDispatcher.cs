@@ -31,6 +31,8 @@ public sealed class RunDispatcher(LedgerDbContext db)
     public async Task<int> DispatchAsync(Guid runId, Func<MigrateUser, Task> publish, CancellationToken ct)
     {
         var dispatched = 0;
+        // Relaxed: a claim lost to a power failure leaves its user Staged (dispatched again), as a crash before the commit does.
+        await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         // Looked at again after every turn, outside the lock: what settled while a turn was going on is seen here.
         while (await FreeSlotsAsync(runId, ct) > 0)
         {

@@ -43,7 +43,9 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         }
 
         // One transaction records the outcome: the units to reopen, the findings (replacing the last validation's), the
-        // user's status and, last (its row is shared by every worker), the run's Zep request counter.
+        // user's status and, last (its row is shared by every worker), the run's Zep request counter. Relaxed: lost to a power
+        // failure, the user is validated again.
+        await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();
         var reopen = missing.SelectMany(plan.KeysOf).Concat(userMissing ? [plan.User.Key] : []).ToHashSet(StringComparer.Ordinal);

@@ -8,13 +8,15 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture infrastructure, ITestOutputHelper output)
 {
+    // Users: enough for the run to outlast ten kills (one every ~1.2 s): the sequential mode got fast enough to finish
+    // 24 users in ~7 s, kills included.
     [Theory]
-    [InlineData("sequential")]
-    [InlineData("batch")]
-    public async Task Killing_workers_at_random_moments_loses_and_duplicates_nothing(string writeMode)
+    [InlineData("sequential", 72)]
+    [InlineData("batch", 24)]
+    public async Task Killing_workers_at_random_moments_loses_and_duplicates_nothing(string writeMode, int users)
     {
         await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator(writeMode, 40),
-            workerEnvironment: ChaosScenario.WriteMode(writeMode));
+            users: users, workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
         var kills = 0;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Hosting;
 using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Zep;
 using Pixelated.ZepEmulator;
@@ -24,18 +25,31 @@ public static class ServiceHost
         StartAsync($"Data Source={file}", new Dictionary<string, string?> { ["Ledger:Provider"] = "sqlite" }, (s, _) => services(s));
 
     public static Task<IHost> MigrationAsync(string ledger, ZepEmulatorHost zep, string writeMode) =>
-        StartAsync(ledger, new Dictionary<string, string?>
+        StartAsync(ledger, MigrationSettings(zep, writeMode), (services, configuration) => AddMigration(services, configuration));
+
+    /// <summary>The same over a SQLite ledger in the given file, with validation too; <paramref name="services"/> adds to it.</summary>
+    public static Task<IHost> SqliteMigrationAsync(string file, ZepEmulatorHost zep, string writeMode, Action<IServiceCollection> services)
+    {
+        var settings = MigrationSettings(zep, writeMode);
+        settings["Ledger:Provider"] = "sqlite";
+        return StartAsync($"Data Source={file}", settings, (s, configuration) =>
         {
-            ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
-            ["ZEP_API_KEY"] = zep.Options.ApiKey,
-            ["Zep:WriteMode"] = writeMode,
-            ["Zep:RequestTimeoutSeconds"] = "10",
-            ["Zep:CircuitBreakSeconds"] = "1",
-        }, (services, configuration) =>
-        {
-            services.AddZepClient(configuration);
-            services.AddUserMigration();
+            AddMigration(s, configuration).AddScoped<UserValidationService>();
+            services(s);
         });
+    }
+
+    private static Dictionary<string, string?> MigrationSettings(ZepEmulatorHost zep, string writeMode) => new()
+    {
+        ["Zep:BaseUrl"] = zep.ApiBaseUrl.AbsoluteUri,
+        ["ZEP_API_KEY"] = zep.Options.ApiKey,
+        ["Zep:WriteMode"] = writeMode,
+        ["Zep:RequestTimeoutSeconds"] = "10",
+        ["Zep:CircuitBreakSeconds"] = "1",
+    };
+
+    private static IServiceCollection AddMigration(IServiceCollection services, IConfiguration configuration) =>
+        services.AddZepClient(configuration).AddUserMigration();
 
     /// <summary>Migrates one user in a scope of its own, as one delivery of its MigrateUser would (the token: the delivery's).</summary>
     public static async Task<bool> MigrateUserAsync(this IServiceProvider services, Guid runId, string user, CancellationToken ct = default)

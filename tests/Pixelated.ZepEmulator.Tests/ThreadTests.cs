@@ -99,4 +99,46 @@ public sealed class Threads
         Assert.Empty(emulator.Store.GetThreadIds("alice"));
         Assert.True(emulator.Store.UserExists("alice"));
     }
+
+    [Fact]
+    public async Task A_users_session_count_follows_its_threads_being_created_and_deleted()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await emulator.CreateThreadAsync("alice", "t1");
+        await emulator.CreateThreadAsync("alice", "t2", createUser: false);
+        await emulator.CreateThreadAsync("bob", "t3");
+
+        Assert.Equal(2, (await emulator.GetAsync("users/alice")).Json.GetProperty("session_count").GetInt32());
+        Assert.Equal(1, (await emulator.GetAsync("users/bob")).Json.GetProperty("session_count").GetInt32());
+
+        await emulator.DeleteAsync("threads/t1");
+
+        Assert.Equal(1, (await emulator.GetAsync("users/alice")).Json.GetProperty("session_count").GetInt32());
+        Assert.Equal(["t2"], emulator.Store.GetThreadIds("alice"));
+        Assert.Equal(["t3"], emulator.Store.GetThreadIds("bob"));
+    }
+
+    [Fact]
+    public async Task A_saved_state_loads_back_with_each_users_threads()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await emulator.CreateThreadAsync("alice", "t1");
+        await emulator.CreateThreadAsync("alice", "t2", createUser: false);
+        var file = Path.Combine(Path.GetTempPath(), $"emulator-state-{Guid.NewGuid():N}.json");
+        try
+        {
+            await emulator.Store.SaveAsync(file);
+            var loaded = new EmulatorStore();
+            await loaded.LoadAsync(file);
+
+            Assert.Equal(["t1", "t2"], loaded.GetThreadIds("alice"));
+            Assert.Equal(2, loaded.CountThreadsOfUser("alice"));
+            Assert.True(loaded.DeleteUser("alice"));
+            Assert.Equal(0, loaded.GetStats().Threads);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

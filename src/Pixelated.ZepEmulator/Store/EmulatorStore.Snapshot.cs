@@ -50,7 +50,12 @@ public sealed partial class EmulatorStore
             _users.Clear();
             foreach (var user in snapshot.Users) _users[user.UserId] = user;
             _threads.Clear();
-            foreach (var thread in snapshot.Threads) _threads[thread.ThreadId] = thread;
+            _threadIdsByUser.Clear();
+            foreach (var thread in snapshot.Threads)
+            {
+                _threads[thread.ThreadId] = thread;
+                IndexThread(thread);
+            }
             _messagesByThread.Clear();
             foreach (var (threadId, messages) in snapshot.Messages) _messagesByThread[threadId] = messages;
             _episodesByUser.Clear();

@@ -11,6 +11,8 @@ public sealed partial class EmulatorStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredUser> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredThread> _threads = new(StringComparer.Ordinal);
+    /// <summary>Each user's thread ids: user reads (thread counts, listings) no longer scan every thread of the project.</summary>
+    private readonly Dictionary<string, HashSet<string>> _threadIdsByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<StoredMessage>> _messagesByThread = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<StoredEpisode>> _episodesByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<StoredEpisode>> _episodesByGraph = new(StringComparer.Ordinal);
@@ -82,8 +84,7 @@ public sealed partial class EmulatorStore
                 return null;
             }
 
-            return _threads.Values.Where(t => t.UserId == userId)
-                .OrderBy(t => t.Sequence).ToArray();
+            return ThreadIdsOf(userId).Select(id => _threads[id]).OrderBy(t => t.Sequence).ToArray();
         }
     }
 
@@ -137,8 +138,19 @@ public sealed partial class EmulatorStore
     {
         lock (_gate)
         {
-            return _threads.Values.Count(t => t.UserId == userId);
+            return ThreadIdsOf(userId).Count;
         }
+    }
+
+    // Under _gate.
+    private IReadOnlyCollection<string> ThreadIdsOf(string userId) =>
+        _threadIdsByUser.TryGetValue(userId, out var ids) ? ids : [];
+
+    // Under _gate.
+    private void IndexThread(StoredThread thread)
+    {
+        if (!_threadIdsByUser.TryGetValue(thread.UserId, out var ids)) _threadIdsByUser[thread.UserId] = ids = new(StringComparer.Ordinal);
+        ids.Add(thread.ThreadId);
     }
 
     public EmulatorStats GetStats()
@@ -204,10 +216,13 @@ public sealed partial class EmulatorStore
                 return false;
             }
 
-            foreach (var thread in _threads.Values.Where(t => t.UserId == userId).ToArray())
+            if (_threadIdsByUser.Remove(userId, out var threadIds))
             {
-                _threads.Remove(thread.ThreadId);
-                _messagesByThread.Remove(thread.ThreadId);
+                foreach (var threadId in threadIds)
+                {
+                    _threads.Remove(threadId);
+                    _messagesByThread.Remove(threadId);
+                }
             }
 
             if (_episodesByUser.Remove(userId, out var episodes))
@@ -237,6 +252,7 @@ public sealed partial class EmulatorStore
             }
 
             _threads.Add(thread.ThreadId, thread with { Sequence = ++_nextSequence });
+            IndexThread(thread);
             _messagesByThread.Add(thread.ThreadId, []);
             return ThreadCreateOutcome.Created;
         }
@@ -248,7 +264,9 @@ public sealed partial class EmulatorStore
         lock (_gate)
         {
             _messagesByThread.Remove(threadId);
-            return _threads.Remove(threadId);
+            if (!_threads.Remove(threadId, out var thread)) return false;
+            if (_threadIdsByUser.TryGetValue(thread.UserId, out var ids)) ids.Remove(threadId);
+            return true;
         }
     }
 
@@ -316,6 +334,7 @@ public sealed partial class EmulatorStore
         {
             _users.Clear();
             _threads.Clear();
+            _threadIdsByUser.Clear();
             _messagesByThread.Clear();
             _episodesByUser.Clear();
             _episodesByGraph.Clear();

@@ -11,7 +11,7 @@ public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRe
     public async Task Consume(ConsumeContext<MigrateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
-        if (await zepRequests.MeasureAsync(runId, () => migration.MigrateAsync(runId, userKey, context.CancellationToken)))
+        if (await zepRequests.MeasureAsync(runId, userKey, () => migration.MigrateAsync(runId, userKey, context.CancellationToken)))
             await context.Publish(new ValidateUser(runId, userKey));
         else
             await progress.AdvanceAsync(runId, m => context.Publish(m), context.CancellationToken); // e.g. cancelled before it started

@@ -11,7 +11,7 @@ public sealed class ValidateUserConsumer(UserValidationService validation, RunPr
     public async Task Consume(ConsumeContext<ValidateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
-        var status = await zepRequests.MeasureAsync(runId, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
+        var status = await zepRequests.MeasureAsync(runId, userKey, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
         if (status is null) return;
         await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));
         await progress.AdvanceAsync(runId, m => context.Publish(m), context.CancellationToken);

@@ -42,7 +42,8 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             InProgress = UsersInProgress(users.Select(u => (u.Status, 1))),
         };
 
-        return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items, run.ZepRequests,
+        return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
+            run.ZepRequests + users.Sum(u => u.ZepRequests),
             users.OrderBy(u => u.UserKey, StringComparer.Ordinal)
                 .Select(u => new UserLine(u.UserKey, u.Status.ToString(), itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
             problems, findings)
@@ -106,10 +107,11 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var ids = recent.Select(r => r.Id).ToList();
         var counts = await db.RunUsers.AsNoTracking().Where(u => ids.Contains(u.RunId))
             .GroupBy(u => u.RunId)
-            .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => UserStatusSets.Settled.Contains(u.Status)) })
+            .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => UserStatusSets.Settled.Contains(u.Status)), ZepRequests = g.Sum(u => u.ZepRequests) })
             .ToDictionaryAsync(c => c.RunId, ct);
         return recent.Select(r => new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
-            counts.GetValueOrDefault(r.Id)?.Total ?? 0, counts.GetValueOrDefault(r.Id)?.Settled ?? 0, r.ZepRequests)).ToList();
+            counts.GetValueOrDefault(r.Id)?.Total ?? 0, counts.GetValueOrDefault(r.Id)?.Settled ?? 0,
+            r.ZepRequests + (counts.GetValueOrDefault(r.Id)?.ZepRequests ?? 0))).ToList();
     }
 
     /// <summary>A run's users, optionally of one status (case-insensitive name, e.g. <c>failed</c>); null when the run is unknown.</summary>

@@ -51,7 +51,9 @@ public sealed class RunStatusRoller(LedgerDbContext db)
         EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
             db.RunUsers.Any(u => u.RunId == runId && UserStatusSets.Open.Contains(u.Status))));
 
-    public Task AddZepRequestsAsync(Guid runId, long count, CancellationToken ct) =>
+    /// <summary>Adds Zep requests to a user's count (see <see cref="RunUser.ZepRequests"/>).</summary>
+    public Task AddZepRequestsAsync(Guid runId, string userKey, long count, CancellationToken ct) =>
         count == 0 ? Task.CompletedTask
-            : db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ZepRequests, r => r.ZepRequests + count), ct);
+            : db.RunUsers.Where(u => u.RunId == runId && u.UserKey == userKey)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ZepRequests, u => u.ZepRequests + count), ct);
 }

@@ -11,9 +11,10 @@ using Pixelated.ZepEmulator;
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
 /// <summary>
-/// A run's Zep request counter (the report's requests per item) holds every request its consumers sent, each once: a
-/// migration records its requests in its outcome transaction, and whatever a unit of work has not recorded in a committed
-/// transaction (a rollback, a failure) is added when it ends.
+/// A run's Zep request count (the report's requests per item) holds every request its consumers sent, each once. It is
+/// kept per user (the run's row, shared by every worker, was a queue for its row lock): a migration records its requests
+/// with its user's outcome, and whatever a unit of work has not recorded in a committed transaction (a rollback, a
+/// failure) is added to its user when it ends. The run's total is the sum.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
 public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture infrastructure)
@@ -30,13 +31,14 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var services = scope.ServiceProvider;
-            Assert.True(await services.GetRequiredService<RunZepRequests>().MeasureAsync(runId,
+            Assert.True(await services.GetRequiredService<RunZepRequests>().MeasureAsync(runId, User,
                 () => services.GetRequiredService<UserMigrationService>().MigrateAsync(runId, User, CancellationToken.None)));
         }
 
         var sent = SentToZep(zep);
         Assert.InRange(sent, 4, 10); // user, thread(s), messages, episodes
-        Assert.Equal(sent, await RunRequestsAsync(host.Services, runId));
+        Assert.Equal((sent, sent, 0), await CountsAsync(host.Services, runId));
+        Assert.Equal((sent, sent), await ViewCountsAsync(host.Services, runId)); // the ledger views say the same
     }
 
     [Fact]
@@ -49,35 +51,54 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var services = scope.ServiceProvider;
-            var (db, client, requests) = (services.GetRequiredService<LedgerDbContext>(), services.GetRequiredService<ZepClient>(), services.GetRequiredService<RunZepRequests>());
-            await Assert.ThrowsAsync<InvalidOperationException>(() => requests.MeasureAsync<bool>(runId, async () =>
+            var (client, requests) = (services.GetRequiredService<ZepClient>(), services.GetRequiredService<RunZepRequests>());
+            await Assert.ThrowsAsync<InvalidOperationException>(() => requests.MeasureAsync<bool>(runId, User, async () =>
             {
                 await client.GetUserAsync("nobody-1", CancellationToken.None);
                 await client.GetUserAsync("nobody-2", CancellationToken.None);
-                await using (var transaction = await db.Database.BeginTransactionAsync())
-                {
-                    await requests.AddInTransactionAsync(runId, CancellationToken.None); // rolled back: not committed
-                }
-                await using (var transaction = await db.Database.BeginTransactionAsync())
-                {
-                    var recorded = await requests.AddInTransactionAsync(runId, CancellationToken.None);
-                    await transaction.CommitAsync();
-                    recorded();
-                }
+                await RecordWithOutcomeAsync(host.Services, runId, requests, commit: false); // rolled back: not recorded
+                await RecordWithOutcomeAsync(host.Services, runId, requests, commit: true);  // the two so far
                 await client.GetUserAsync("nobody-3", CancellationToken.None);
                 throw new InvalidOperationException("the unit of work fails after its transaction");
             }));
         }
 
         Assert.Equal(3, SentToZep(zep));
-        Assert.Equal(3, await RunRequestsAsync(host.Services, runId));
+        Assert.Equal((3, 3, 0), await CountsAsync(host.Services, runId));
+    }
+
+    /// <summary>As a consumer's outcome transaction does: the requests ride on the save of the user's tracked row.</summary>
+    private static async Task RecordWithOutcomeAsync(IServiceProvider services, Guid runId, RunZepRequests requests, bool commit)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var user = await UserLedgerQueries.UserAsync(db, runId, User, CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var recorded = requests.RecordIn(user!);
+        await db.SaveChangesAsync();
+        if (!commit) return;
+        await transaction.CommitAsync();
+        recorded();
     }
 
     private static long SentToZep(ZepEmulatorHost zep) => zep.Store.GetStats().RequestsByRoute.Values.Sum();
 
-    private static async Task<long> RunRequestsAsync(IServiceProvider services, Guid runId)
+    /// <summary>The report's total, the user's count and the run row's own count (no longer written).</summary>
+    private static async Task<(long Report, long User, long RunRow)> CountsAsync(IServiceProvider services, Guid runId)
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().Runs.Where(r => r.Id == runId).Select(r => r.ZepRequests).SingleAsync();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var report = await new RunReportQuery(db).GetAsync(runId, CancellationToken.None);
+        var user = await db.RunUsers.Where(u => u.RunId == runId && u.UserKey == User).Select(u => u.ZepRequests).SingleAsync();
+        var runRow = await db.Runs.Where(r => r.Id == runId).Select(r => r.ZepRequests).SingleAsync();
+        return (report!.ZepRequests, user, runRow);
+    }
+
+    private static async Task<(long Run, long User)> ViewCountsAsync(IServiceProvider services, Guid runId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>().Database;
+        return (await db.SqlQuery<long>($"SELECT zep_requests AS \"Value\" FROM v_migration_runs WHERE run_id = {runId}").SingleAsync(),
+            await db.SqlQuery<long>($"SELECT zep_requests AS \"Value\" FROM v_migration_users WHERE run_id = {runId} AND user_key = {User}").SingleAsync());
     }
 }

@@ -187,6 +187,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("ZepRequests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("zep_requests");
+
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");
 

@@ -180,6 +180,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("ZepRequests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("zep_requests");
+
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");
 

@@ -63,7 +63,10 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
         b.Entity<ZepWriteUnit>(e =>
         {
             e.ToTable("zep_write_units");
-            e.HasKey(x => new { x.Target, x.IdempotencyKey });
+            // Key first: a user's units are looked up by their keys within one target, and every unit of a ledger usually
+            // has the same target, so with the target first PostgreSQL found the keys by scanning the target's units (a
+            // bitmap scan on the target, the keys as a filter: 7 ms per user at 18,000 units, growing with the ledger).
+            e.HasKey(x => new { x.IdempotencyKey, x.Target });
             e.Property(x => x.Target).HasMaxLength(300);
             e.Property(x => x.IdempotencyKey).HasMaxLength(64);
             e.Property(x => x.UserKey).HasMaxLength(1000);

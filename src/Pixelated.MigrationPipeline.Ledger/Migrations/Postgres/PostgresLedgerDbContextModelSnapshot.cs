@@ -373,15 +373,15 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
 
             modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.ZepWriteUnit", b =>
                 {
-                    b.Property<string>("Target")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("target");
-
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("target");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
@@ -422,7 +422,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("zep_ids");
 
-                    b.HasKey("Target", "IdempotencyKey")
+                    b.HasKey("IdempotencyKey", "Target")
                         .HasName("pk_zep_write_units");
 
                     b.HasIndex("UserKey")

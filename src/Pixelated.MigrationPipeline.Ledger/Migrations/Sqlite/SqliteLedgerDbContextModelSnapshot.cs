@@ -362,15 +362,15 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
 
             modelBuilder.Entity("Pixelated.MigrationPipeline.Ledger.Entities.ZepWriteUnit", b =>
                 {
-                    b.Property<string>("Target")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("target");
-
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
@@ -411,7 +411,7 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("zep_ids");
 
-                    b.HasKey("Target", "IdempotencyKey")
+                    b.HasKey("IdempotencyKey", "Target")
                         .HasName("pk_zep_write_units");
 
                     b.HasIndex("UserKey")

@@ -31,12 +31,14 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed).ToList()));
 
         var findings = new List<PlanComparer.Finding>();
-        var userMissing = await zep.GetUserAsync(userKey, ct) is null;
+        var episodes = plan.Episodes.Count > 0 ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
+        // Whether the user exists is asked only when none of its episodes came back (or it has none): a user whose
+        // episodes Zep lists exists. One request fewer per validated user with memories (7 -> 6 for a typical user).
+        var userMissing = episodes.Count == 0 && await zep.GetUserAsync(userKey, ct) is null;
         if (userMissing)
             findings.AddRange(items.Select(i => new PlanComparer.Finding(i.ItemKey, FindingKind.Missing, "user")));
         else
         {
-            var episodes = plan.Episodes.Count > 0 ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
             var messages = new Dictionary<string, IReadOnlyList<ZepMessage>>(StringComparer.Ordinal);
             foreach (var thread in plan.Threads) messages[thread.ThreadId] = await zep.GetAllMessagesAsync(thread.ThreadId, ct);
             findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));

@@ -64,7 +64,7 @@ public sealed class UserMigrationService(
 
         // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
         // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
-        // save, and the user with its Zep requests are saved. The user's lock is held, so nothing else changes its items
+        // save, and the user are saved, then the user's Zep requests are added. The user's lock is held, so nothing else changes its items
         // meanwhile. Relaxed: every
         // unit's Sent mark is durable already, so a power failure that took this commit back costs a rerun of the user only.
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
@@ -86,8 +86,8 @@ public sealed class UserMigrationService(
         }
         user.Status = UserStatus.Migrated;
         user.UpdatedAt = DateTimeOffset.UtcNow;
-        var requestsRecorded = zepRequests.RecordIn(user);
         await db.SaveChangesAsync(ct);
+        var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
         requestsRecorded();
         return true;

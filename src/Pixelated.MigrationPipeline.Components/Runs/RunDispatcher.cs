@@ -42,7 +42,13 @@ public sealed class RunDispatcher(LedgerDbContext db)
             if (transaction is null) return dispatched;
             // Read again under the lock: pause and cancel take it too, so once they return no dispatcher sends another user.
             if (await FreeSlotsAsync(runId, ct) is not { } free) return dispatched;
-            if (free <= 0) continue; // look again outside the lock: a user that settled meanwhile may have skipped its turn
+            if (free <= 0)
+            {
+                // Look again outside the lock: a user that settled meanwhile may have skipped its turn. Rolled back, not
+                // just disposed: the relaxed scope keeps the connection open, and SQLite's write turn ends at a rollback.
+                await transaction.RollbackAsync(ct);
+                continue;
+            }
 
             var next = await db.RunUsers.AsNoTracking()
                 .Where(u => u.RunId == runId && u.Status == UserStatus.Staged)

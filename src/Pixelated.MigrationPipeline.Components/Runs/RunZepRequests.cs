@@ -6,8 +6,9 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <summary>
 /// Counts the Zep requests one unit of work (a user's migration or validation) sends and adds them to its user's row
 /// (<see cref="RunUser.ZepRequests"/>), even when the work fails. A unit of work that ends in a ledger transaction of its
-/// own records them there (<see cref="RecordIn"/>), at no cost of its own; whatever is left unrecorded is added when the
-/// work ends.
+/// own adds them there (<see cref="AddInTransactionAsync"/>); whatever is left unrecorded is added when the work ends.
+/// Always an addition in SQL (<c>zep_requests = zep_requests + n</c>), never a value read earlier and written back: an
+/// earlier attempt of the same user may add its leftovers after this one read the row.
 /// </summary>
 public sealed class RunZepRequests(ZepRequestCounter counter, RunStatusRoller runs)
 {
@@ -25,15 +26,16 @@ public sealed class RunZepRequests(ZepRequestCounter counter, RunStatusRoller ru
     }
 
     /// <summary>
-    /// Adds the requests the current unit of work has sent so far to its user's tracked row, to be saved with the caller's
-    /// next save. Call the returned action once that save has committed: until then the requests still count as
-    /// unrecorded, so a transaction that rolls back loses none of them.
+    /// Adds the requests the current unit of work has sent so far to its user's row, inside the caller's open ledger
+    /// transaction (the row the outcome updates anyway: no other user waits for its lock). Call the returned action once
+    /// that transaction has committed: until then the requests still count as unrecorded, so a transaction that rolls back
+    /// loses none of them.
     /// </summary>
-    public Action RecordIn(RunUser user)
+    public async Task<Action> AddInTransactionAsync(Guid runId, string userKey, CancellationToken ct)
     {
         if (counter.CurrentScope is not { } scope) return static () => { };
         var pending = scope.Unrecorded;
-        user.ZepRequests += pending;
+        await runs.AddZepRequestsAsync(runId, userKey, pending, ct);
         return () => scope.MarkRecorded(pending);
     }
 }

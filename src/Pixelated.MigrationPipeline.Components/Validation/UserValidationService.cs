@@ -45,7 +45,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         }
 
         // One transaction records the outcome: the units to reopen, the findings (replacing the last validation's), the
-        // user's status and its Zep requests. Relaxed: lost to a power
+        // user's status, and the user's Zep requests. Relaxed: lost to a power
         // failure, the user is validated again.
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -63,8 +63,8 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         user.Status = findings.Count > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
         user.Error = findings.Count > 0 ? $"{findings.Count} validation finding(s)" : anyFailedItem ? "some items failed" : null;
         user.UpdatedAt = now;
-        var requestsRecorded = zepRequests.RecordIn(user);
         await db.SaveChangesAsync(ct);
+        var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
         requestsRecorded();
         return user.Status;

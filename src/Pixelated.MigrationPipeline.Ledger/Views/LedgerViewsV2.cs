@@ -3,7 +3,8 @@ namespace Pixelated.MigrationPipeline.Ledger.Views;
 /// <summary>
 /// The ledger views since Zep requests are counted per user (<see cref="Entities.RunUser.ZepRequests"/>):
 /// <c>v_migration_runs.zep_requests</c> is the run's own count plus its users', and <c>v_migration_users</c> has each
-/// user's. Otherwise as <see cref="LedgerViewsV1"/>, and frozen the same way.
+/// user's (bigint on PostgreSQL, where a plain SUM of bigints is numeric). Otherwise as <see cref="LedgerViewsV1"/>, and
+/// frozen the same way.
 /// </summary>
 public static class LedgerViewsV2
 {
@@ -28,7 +29,7 @@ public static class LedgerViewsV2
                           SUM(CASE WHEN status = 'Cancelled' THEN 1 ELSE 0 END) AS cancelled,
                           SUM(CASE WHEN status = 'Skipped' THEN 1 ELSE 0 END) AS skipped,
                           SUM(CASE WHEN status = 'Planned' THEN 1 ELSE 0 END) AS planned,
-                          SUM(zep_requests) AS zep_requests
+                          CAST(SUM(zep_requests) AS BIGINT) AS zep_requests
                    FROM run_users GROUP BY run_id) u ON u.run_id = r.id
         LEFT JOIN (SELECT run_id, COUNT(*) AS total,
                           SUM(CASE WHEN status = 'Migrated' THEN 1 ELSE 0 END) AS migrated,

@@ -56,8 +56,8 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
             {
                 await client.GetUserAsync("nobody-1", CancellationToken.None);
                 await client.GetUserAsync("nobody-2", CancellationToken.None);
-                await RecordWithOutcomeAsync(host.Services, runId, requests, commit: false); // rolled back: not recorded
-                await RecordWithOutcomeAsync(host.Services, runId, requests, commit: true);  // the two so far
+                await RecordWithOutcomeAsync(host.Services, runId, commit: false); // rolled back: not recorded
+                await RecordWithOutcomeAsync(host.Services, runId, commit: true);  // the two so far
                 await client.GetUserAsync("nobody-3", CancellationToken.None);
                 throw new InvalidOperationException("the unit of work fails after its transaction");
             }));
@@ -67,18 +67,50 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
         Assert.Equal((3, 3, 0), await CountsAsync(host.Services, runId));
     }
 
-    /// <summary>As a consumer's outcome transaction does: the requests ride on the save of the user's tracked row.</summary>
-    private static async Task RecordWithOutcomeAsync(IServiceProvider services, Guid runId, RunZepRequests requests, bool commit)
+    /// <summary>As a consumer's outcome transaction does: the user's row is saved, then its requests are added to it.</summary>
+    private static async Task RecordWithOutcomeAsync(IServiceProvider services, Guid runId, bool commit)
     {
+        // Its own delivery scope: the requests are added through this scope's context, inside its transaction.
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var (db, requests) = (scope.ServiceProvider.GetRequiredService<LedgerDbContext>(), scope.ServiceProvider.GetRequiredService<RunZepRequests>());
         var user = await UserLedgerQueries.UserAsync(db, runId, User, CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var recorded = requests.RecordIn(user!);
+        user!.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync();
+        var recorded = await requests.AddInTransactionAsync(runId, User, CancellationToken.None);
         if (!commit) return;
         await transaction.CommitAsync();
         recorded();
+    }
+
+    [Fact]
+    public async Task An_earlier_attempts_leftovers_are_not_overwritten_by_a_later_attempts_outcome()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        using var host = await ServiceHost.MigrationAsync(await infrastructure.CreateDatabaseAsync("requests_two_attempts"), zep, "sequential");
+        var runId = await OneUserStaging.StageAsync(host.Services, User, messages: 0, memories: 1);
+
+        // The later attempt has read the user's row (as a delivery does first) before the earlier one adds its leftovers.
+        await using var later = host.Services.CreateAsyncScope();
+        var db = later.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var user = await UserLedgerQueries.UserAsync(db, runId, User, CancellationToken.None);
+        await using (var earlier = host.Services.CreateAsyncScope())
+            await earlier.ServiceProvider.GetRequiredService<RunStatusRoller>().AddZepRequestsAsync(runId, User, 4, CancellationToken.None);
+
+        var requests = later.ServiceProvider.GetRequiredService<RunZepRequests>();
+        await requests.MeasureAsync(runId, User, async () =>
+        {
+            await later.ServiceProvider.GetRequiredService<ZepClient>().GetUserAsync("nobody", CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            user!.Status = Ledger.Entities.UserStatus.Migrated;
+            await db.SaveChangesAsync();
+            var recorded = await requests.AddInTransactionAsync(runId, User, CancellationToken.None);
+            await transaction.CommitAsync();
+            recorded();
+            return true;
+        });
+
+        Assert.Equal((5, 5, 0), await CountsAsync(host.Services, runId));
     }
 
     private static long SentToZep(ZepEmulatorHost zep) => zep.Store.GetStats().RequestsByRoute.Values.Sum();

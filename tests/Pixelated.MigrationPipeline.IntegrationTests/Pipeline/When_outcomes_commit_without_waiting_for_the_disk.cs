@@ -52,7 +52,8 @@ public sealed class When_outcomes_commit_without_waiting_for_the_disk : IDisposa
         Assert.Equal(Normal, Assert.Single(commits, c => c.Writes("UPDATE \"run_users\"") && !c.Writes("\"staged_items\"") && !c.Writes("\"validation_findings\"")
                                                      && !c.MarksSent).Synchronous); // the dispatcher's claim
 
-        // A relaxed scope hands its connection back to the pool durable again.
+        // Whatever runs after the relaxed scopes commits durably (each scope sets FULL again on its way out, and every open
+        // sets it too).
         await using var after = host.Services.CreateAsyncScope();
         var db = after.ServiceProvider.GetRequiredService<LedgerDbContext>();
         await db.Database.OpenConnectionAsync();
@@ -93,18 +94,18 @@ public sealed class When_outcomes_commit_without_waiting_for_the_disk : IDisposa
             return (long)(await command.ExecuteScalarAsync())!;
         }
 
-        public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
-            return ValueTask.FromResult(result);
+            await RecordAsync(command);
+            return result;
         }
 
-        public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
             CancellationToken cancellationToken = default)
         {
-            Record(command);
-            return ValueTask.FromResult(result);
+            await RecordAsync(command);
+            return result;
         }
 
         public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
@@ -118,18 +119,27 @@ public sealed class When_outcomes_commit_without_waiting_for_the_disk : IDisposa
             return result;
         }
 
-        private void Record(DbCommand command)
+        private async Task RecordAsync(DbCommand command)
         {
-            if (command.Transaction is not { } transaction) return;
             // A unit marked Sent: its state goes in as a parameter (SaveChanges) or a literal (a set-based update).
             var statement = command.CommandText.Contains("zep_write_units")
                             && (command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, nameof(WriteState.Sent))) || command.CommandText.Contains("'Sent'"))
                 ? "SENT " + command.CommandText : command.CommandText;
-            lock (_lock)
+            if (command.Transaction is { } transaction)
             {
-                if (!_open.TryGetValue(transaction, out var statements)) _open[transaction] = statements = [];
-                statements.Add(statement);
+                lock (_lock)
+                {
+                    if (!_open.TryGetValue(transaction, out var statements)) _open[transaction] = statements = [];
+                    statements.Add(statement);
+                }
+                return;
             }
+            // A write outside a transaction (a SaveChanges of one row) commits on its own, as it runs.
+            var text = command.CommandText.TrimStart();
+            if (!text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+                && !text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)) return;
+            var synchronous = await SynchronousAsync(command.Connection!, null);
+            lock (_lock) _commits.Add(new Commit(synchronous, [statement]));
         }
     }
 

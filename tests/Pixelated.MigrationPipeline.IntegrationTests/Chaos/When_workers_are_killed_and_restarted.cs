@@ -45,10 +45,15 @@ public sealed class When_workers_are_killed_and_restarted(InfrastructureFixture 
             workerEnvironment: ChaosScenario.WriteMode(writeMode));
         var runId = await scenario.StartRunAsync();
 
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Killed once a few users are verified, not after a fixed time: a faster pipeline finished this run in ~7 s, and a
+        // run killed after it finished would prove nothing.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await scenario.Launcher.ReportAsync(runId))?.Users.Verified < 3 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
         foreach (var worker in scenario.Workers) worker.Kill();
         var midway = await scenario.Launcher.ReportAsync(runId);
         output.WriteLine($"killed everything at {midway?.Status}: users {midway?.Users}, items {midway?.Items}");
+        Assert.False(midway?.IsFinished, "the run finished before the workers were killed");
         await Task.Delay(TimeSpan.FromSeconds(2));
         foreach (var worker in scenario.Workers) worker.Start();
 

@@ -64,9 +64,9 @@ public sealed class UserMigrationService(
 
         // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
         // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
-        // save, and the user are saved, then the user's Zep requests are added. The user's lock is held, so nothing else changes its items
-        // meanwhile. Relaxed: every
-        // unit's Sent mark is durable already, so a power failure that took this commit back costs a rerun of the user only.
+        // save, and the user are saved, then the user's Zep requests are added. The user's lock is held, so nothing else
+        // changes its items meanwhile. Relaxed: every unit's Sent mark is durable already, so a power failure that took this
+        // commit back costs a rerun of the user only.
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var failedKeys = writer.FailedItems.Keys.ToList();

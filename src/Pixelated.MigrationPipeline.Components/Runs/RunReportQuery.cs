@@ -109,9 +109,12 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .GroupBy(u => u.RunId)
             .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => UserStatusSets.Settled.Contains(u.Status)), ZepRequests = g.Sum(u => u.ZepRequests) })
             .ToDictionaryAsync(c => c.RunId, ct);
-        return recent.Select(r => new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
-            counts.GetValueOrDefault(r.Id)?.Total ?? 0, counts.GetValueOrDefault(r.Id)?.Settled ?? 0,
-            r.ZepRequests + (counts.GetValueOrDefault(r.Id)?.ZepRequests ?? 0))).ToList();
+        return recent.Select(r =>
+        {
+            var users = counts.GetValueOrDefault(r.Id);
+            return new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
+                users?.Total ?? 0, users?.Settled ?? 0, r.ZepRequests + (users?.ZepRequests ?? 0));
+        }).ToList();
     }
 
     /// <summary>A run's users, optionally of one status (case-insensitive name, e.g. <c>failed</c>); null when the run is unknown.</summary>

@@ -50,10 +50,4 @@ public sealed class RunStatusRoller(LedgerDbContext db)
     private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<bool>>> AnyUserOpen = new(() =>
         EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
             db.RunUsers.Any(u => u.RunId == runId && UserStatusSets.Open.Contains(u.Status))));
-
-    /// <summary>Adds Zep requests to a user's count (see <see cref="RunUser.ZepRequests"/>).</summary>
-    public Task AddZepRequestsAsync(Guid runId, string userKey, long count, CancellationToken ct) =>
-        count == 0 ? Task.CompletedTask
-            : db.RunUsers.Where(u => u.RunId == runId && u.UserKey == userKey)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ZepRequests, u => u.ZepRequests + count), ct);
 }

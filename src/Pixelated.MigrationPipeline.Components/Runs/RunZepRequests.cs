@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
 
@@ -10,7 +12,7 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Always an addition in SQL (<c>zep_requests = zep_requests + n</c>), never a value read earlier and written back: an
 /// earlier attempt of the same user may add its leftovers after this one read the row.
 /// </summary>
-public sealed class RunZepRequests(ZepRequestCounter counter, RunStatusRoller runs)
+public sealed class RunZepRequests(ZepRequestCounter counter, LedgerDbContext db)
 {
     public async Task<T> MeasureAsync<T>(Guid runId, string userKey, Func<Task<T>> work)
     {
@@ -21,7 +23,7 @@ public sealed class RunZepRequests(ZepRequestCounter counter, RunStatusRoller ru
         }
         finally
         {
-            await runs.AddZepRequestsAsync(runId, userKey, requests.Unrecorded, CancellationToken.None);
+            await AddAsync(runId, userKey, requests.Unrecorded, CancellationToken.None);
         }
     }
 
@@ -35,7 +37,12 @@ public sealed class RunZepRequests(ZepRequestCounter counter, RunStatusRoller ru
     {
         if (counter.CurrentScope is not { } scope) return static () => { };
         var pending = scope.Unrecorded;
-        await runs.AddZepRequestsAsync(runId, userKey, pending, ct);
+        await AddAsync(runId, userKey, pending, ct);
         return () => scope.MarkRecorded(pending);
     }
+
+    private Task AddAsync(Guid runId, string userKey, long count, CancellationToken ct) =>
+        count == 0 ? Task.CompletedTask
+            : db.RunUsers.Where(u => u.RunId == runId && u.UserKey == userKey)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ZepRequests, u => u.ZepRequests + count), ct);
 }

@@ -45,8 +45,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         }
 
         // One transaction records the outcome: the units to reopen, the findings (replacing the last validation's), the
-        // user's status, and the user's Zep requests. Relaxed: lost to a power
-        // failure, the user is validated again.
+        // user's status, and the user's Zep requests. Relaxed: lost to a power failure, the user is validated again.
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();

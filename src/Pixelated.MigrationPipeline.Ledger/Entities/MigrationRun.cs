@@ -11,8 +11,8 @@ public sealed class MigrationRun
     public DateTimeOffset? IngestedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>
-    /// HTTP requests sent to Zep on behalf of this run (writes, read-backs, validation) counted on the run itself: by runs before per-user counts (<see cref="RunUser.ZepRequests"/>); no
-    /// longer written. A run's total is this plus its users' counts.
+    /// HTTP requests sent to Zep on behalf of this run (writes, read-backs, validation) counted on the run itself, by runs
+    /// before per-user counts (<see cref="RunUser.ZepRequests"/>); no longer written. A run's total is this plus its users'.
     /// </summary>
     public long ZepRequests { get; set; }
     /// <summary>Why the run could not proceed (no content, only file names and field names).</summary>

@@ -31,19 +31,17 @@ public sealed class When_a_migrated_user_is_validated : IDisposable
         var runId = await OneUserStaging.StageAsync(host.Services, User, messages: 4, memories: 3);
         Assert.True(await host.Services.MigrateUserAsync(runId, User));
 
-        var before = Routes(zep);
-        Assert.Equal(UserStatus.Verified, await ValidateAsync(host.Services, runId));
-        var asked = Delta(before, Routes(zep));
+        var (status, asked) = await ValidateAsync(zep, host.Services, runId);
+        Assert.Equal(UserStatus.Verified, status);
         Assert.Equal(0, asked.GetValueOrDefault(GetUser));
         Assert.Equal(1, asked.GetValueOrDefault("POST /api/v2/graph/episodes/user/{userId}"));
         Assert.Equal(2, asked.GetValueOrDefault("GET /api/v2/threads/{threadId}/messages")); // two sessions
 
         Assert.True(zep.Store.DeleteUser(User));
-        before = Routes(zep);
-        Assert.Equal(UserStatus.Mismatched, await ValidateAsync(host.Services, runId));
-        Assert.Equal(1, Delta(before, Routes(zep)).GetValueOrDefault(GetUser));
-        await using var scope = host.Services.CreateAsyncScope();
-        var findings = await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().Findings.Where(f => f.RunId == runId).ToListAsync();
+        (status, asked) = await ValidateAsync(zep, host.Services, runId);
+        Assert.Equal(UserStatus.Mismatched, status);
+        Assert.Equal(1, asked.GetValueOrDefault(GetUser));
+        var findings = await FindingsAsync(host.Services, runId);
         Assert.Equal(7, findings.Count);
         Assert.All(findings, f => Assert.Equal((FindingKind.Missing, "user"), (f.Kind, f.Field)));
     }
@@ -59,11 +57,10 @@ public sealed class When_a_migrated_user_is_validated : IDisposable
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Migrated));
         Assert.True(await host.Services.GetRequiredService<ZepClient>().CreateUserAsync(new CreateUserRequest(User), CancellationToken.None));
 
-        var before = Routes(zep);
-        Assert.Equal(UserStatus.Mismatched, await ValidateAsync(host.Services, runId));
-        Assert.Equal(1, Delta(before, Routes(zep)).GetValueOrDefault(GetUser)); // no episode came back: does the user exist?
-        await using var check = host.Services.CreateAsyncScope();
-        var findings = await check.ServiceProvider.GetRequiredService<LedgerDbContext>().Findings.Where(f => f.RunId == runId).ToListAsync();
+        var (status, asked) = await ValidateAsync(zep, host.Services, runId);
+        Assert.Equal(UserStatus.Mismatched, status);
+        Assert.Equal(1, asked.GetValueOrDefault(GetUser)); // no episode came back: does the user exist?
+        var findings = await FindingsAsync(host.Services, runId);
         Assert.Equal(7, findings.Count);
         Assert.All(findings, f => Assert.Equal(FindingKind.Missing, f.Kind));
         Assert.DoesNotContain(findings, f => f.Field == "user");
@@ -77,21 +74,25 @@ public sealed class When_a_migrated_user_is_validated : IDisposable
         var runId = await OneUserStaging.StageAsync(host.Services, User, messages: 4, memories: 0);
         Assert.True(await host.Services.MigrateUserAsync(runId, User));
 
-        var before = Routes(zep);
-        Assert.Equal(UserStatus.Verified, await ValidateAsync(host.Services, runId));
-        var asked = Delta(before, Routes(zep));
+        var (status, asked) = await ValidateAsync(zep, host.Services, runId);
+        Assert.Equal(UserStatus.Verified, status);
         Assert.Equal(1, asked.GetValueOrDefault(GetUser));
         Assert.Equal(0, asked.GetValueOrDefault("POST /api/v2/graph/episodes/user/{userId}"));
     }
 
-    private static async Task<UserStatus?> ValidateAsync(IServiceProvider services, Guid runId)
+    /// <summary>Validates the user in a scope of its own; its status, and the requests Zep served meanwhile by route.</summary>
+    private static async Task<(UserStatus? Status, Dictionary<string, long> Asked)> ValidateAsync(ZepEmulatorHost zep, IServiceProvider services, Guid runId)
     {
+        var before = zep.Store.GetStats().RequestsByRoute;
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserValidationService>().ValidateAsync(runId, User, CancellationToken.None);
+        var status = await scope.ServiceProvider.GetRequiredService<UserValidationService>().ValidateAsync(runId, User, CancellationToken.None);
+        var asked = zep.Store.GetStats().RequestsByRoute.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+        return (status, asked);
     }
 
-    private static Dictionary<string, long> Routes(ZepEmulatorHost zep) => zep.Store.GetStats().RequestsByRoute.ToDictionary();
-
-    private static Dictionary<string, long> Delta(Dictionary<string, long> before, Dictionary<string, long> after) =>
-        after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+    private static async Task<List<ValidationFinding>> FindingsAsync(IServiceProvider services, Guid runId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().Findings.Where(f => f.RunId == runId).ToListAsync();
+    }
 }

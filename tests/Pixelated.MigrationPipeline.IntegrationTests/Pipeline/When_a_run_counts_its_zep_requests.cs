@@ -94,8 +94,15 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
         await using var later = host.Services.CreateAsyncScope();
         var db = later.ServiceProvider.GetRequiredService<LedgerDbContext>();
         var user = await UserLedgerQueries.UserAsync(db, runId, User, CancellationToken.None);
-        await using (var earlier = host.Services.CreateAsyncScope())
-            await earlier.ServiceProvider.GetRequiredService<RunStatusRoller>().AddZepRequestsAsync(runId, User, 4, CancellationToken.None);
+        await using (var earlier = host.Services.CreateAsyncScope()) // sends 4 requests, fails, and adds them as it ends
+        {
+            var client = earlier.ServiceProvider.GetRequiredService<ZepClient>();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => earlier.ServiceProvider.GetRequiredService<RunZepRequests>().MeasureAsync<bool>(runId, User, async () =>
+            {
+                for (var i = 0; i < 4; i++) await client.GetUserAsync($"nobody-{i}", CancellationToken.None);
+                throw new InvalidOperationException("the earlier attempt fails");
+            }));
+        }
 
         var requests = later.ServiceProvider.GetRequiredService<RunZepRequests>();
         await requests.MeasureAsync(runId, User, async () =>
@@ -110,6 +117,7 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
             return true;
         });
 
+        Assert.Equal(5, SentToZep(zep));
         Assert.Equal((5, 5, 0), await CountsAsync(host.Services, runId));
     }
 

@@ -15,12 +15,23 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// Ledger round trips: units are marked <c>Sent</c> in groups (one save per group, before the group's calls) and their
 /// confirmations are saved with the next save (the next group's, or the user's outcome in <see cref="UserMigrationService"/>),
 /// so a unit costs no save of its own. Whatever an attempt that dies leaves <c>Sent</c> is read back before it is resent.
+/// When messages and episodes are written here (not through the Batch API) and all of a user's units fit one group, they
+/// are marked <c>Sent</c> in the same save as the user and its threads: one durable commit per user instead of two. Zep
+/// sees the same calls in the same order. A unit marked <c>Sent</c> from <c>Pending</c> whose call this attempt never makes is
+/// released when the attempt ends on a call that provably did not reach Zep, and otherwise read back, as any unit left
+/// <c>Sent</c> is.
 /// Episodes go up to <see cref="ZepWriteModeSelector.EpisodesPerCall"/> (20) per <c>POST /graph-batch</c> call, each still its
 /// own unit, so the protocol is the same whichever call wrote them.
 /// </summary>
 public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey, ZepWriteModeSelector writeMode)
 {
     private readonly ZepReadBack _readBack = new(zep, userKey);
+    /// <summary>Messages and episodes marked <c>Sent</c> with the user and its threads (<see cref="EnsureUserAndThreadsAsync"/>).</summary>
+    private readonly HashSet<string> _markedAhead = new(StringComparer.Ordinal);
+    /// <summary>Units this attempt marked <c>Sent</c> that were <c>Pending</c> before (no earlier send with an unknown outcome), by kind.</summary>
+    private readonly Dictionary<string, WriteUnitKind> _markedFresh = new(StringComparer.Ordinal);
+    /// <summary>Units whose call has been made (or is being made) in this attempt.</summary>
+    private readonly HashSet<string> _called = new(StringComparer.Ordinal);
 
     /// <summary>Item keys that could not be written, with a reason safe for the ledger.</summary>
     public Dictionary<string, string> FailedItems { get; } = new(StringComparer.Ordinal);
@@ -33,15 +44,28 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
 
     /// <summary>
     /// Creates the user and its threads, after marking all of them <c>Sent</c> in one save; returns the threads that exist
-    /// for this user (those whose id belongs to another user fail with their items).
+    /// for this user (those whose id belongs to another user fail with their items). Given the episodes (sequential
+    /// writes), the same save marks the never-sent message batches and episodes too, when the whole group fits
+    /// <see cref="WriteAheadGroupSize"/>: <see cref="WriteMessagesAndEpisodesAsync"/> then sends them with no save of its own.
     /// </summary>
-    public async Task<List<PlannedThread>> EnsureUserAndThreadsAsync(PlannedUser user, IReadOnlyList<PlannedThread> threads, CancellationToken ct)
+    public async Task<List<PlannedThread>> EnsureUserAndThreadsAsync(PlannedUser user, IReadOnlyList<PlannedThread> threads,
+        IReadOnlyList<PlannedEpisode>? episodesAhead, CancellationToken ct)
     {
         var userOpen = ledger.StateOf(user.Key) != WriteState.Confirmed;
         var open = threads.Where(t => ledger.StateOf(t.Key) != WriteState.Confirmed).ToList();
         var group = open.Select(t => (t.Key, WriteUnitKind.Thread)).ToList();
         if (userOpen) group.Insert(0, (user.Key, WriteUnitKind.User));
-        await ledger.MarkSentAsync(group, ct);
+        if (episodesAhead is not null)
+        {
+            var ahead = threads.SelectMany(t => t.Batches).Where(b => ledger.StateOf(b.Key) == WriteState.Pending).Select(b => (b.Key, WriteUnitKind.Messages))
+                .Concat(episodesAhead.Where(e => ledger.StateOf(e.Key) == WriteState.Pending).Select(e => (e.Key, WriteUnitKind.Episode))).ToList();
+            if (group.Count + ahead.Count <= WriteAheadGroupSize)
+            {
+                group.AddRange(ahead);
+                foreach (var (key, _) in ahead) _markedAhead.Add(key);
+            }
+        }
+        await MarkSentAsync(group, ct);
 
         if (userOpen)
         {
@@ -68,7 +92,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 var state = ledger.StateOf(batch.Key);
                 if (state is WriteState.Confirmed or WriteState.Failed) continue;
                 var toSend = batch.Messages;
-                if (state == WriteState.Sent)
+                if (state == WriteState.Sent && !_markedAhead.Contains(batch.Key))
                 {
                     var present = await _readBack.ThreadMessageKeysAsync(thread.ThreadId, ct);
                     toSend = batch.Messages.Where(m => !present.Contains(m.Key)).ToList();
@@ -86,7 +110,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         {
             var state = ledger.StateOf(episode.Key);
             if (state is WriteState.Confirmed or WriteState.Failed) continue;
-            if (state == WriteState.Sent && await _readBack.HasEpisodeAsync(episode.Key, ct))
+            if (state == WriteState.Sent && !_markedAhead.Contains(episode.Key) && await _readBack.HasEpisodeAsync(episode.Key, ct))
             {
                 ledger.Confirm(episode.Key, WriteUnitKind.Episode, null);
                 continue;
@@ -96,10 +120,17 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
 
         foreach (var group in sends.Chunk(WriteAheadGroupSize))
         {
-            await ledger.MarkSentAsync(group.Select(s => (s.Key, s.Kind)).ToList(), ct);
+            await MarkSentAsync(group.Where(s => !_markedAhead.Contains(s.Key)).Select(s => (s.Key, s.Kind)).ToList(), ct);
             foreach (var send in group.Where(s => s.Send is not null)) await send.Send!();
             await SendEpisodesAsync(group.Where(s => s.Episode is not null).Select(s => s.Episode!).ToList(), ct);
         }
+    }
+
+    /// <summary>Marks a group <c>Sent</c> in one save, remembering which of its units had never been sent.</summary>
+    private Task MarkSentAsync(IReadOnlyCollection<(string Key, WriteUnitKind Kind)> group, CancellationToken ct)
+    {
+        foreach (var (key, kind) in group.Where(u => ledger.StateOf(u.Key) == WriteState.Pending)) _markedFresh[key] = kind;
+        return ledger.MarkSentAsync(group, ct);
     }
 
     /// <summary>Creates a thread already marked <c>Sent</c>; fails it (with its items) when the id belongs to another user.</summary>
@@ -113,6 +144,12 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             if (existing?.UserId is { } owner && !string.Equals(owner, userKey, StringComparison.Ordinal))
             {
                 const string reason = "Zep thread id already exists under another user";
+                // Its message batches were never sent: released (saved with the thread's failure), so a later run may send them.
+                foreach (var b in thread.Batches.Where(b => _markedAhead.Remove(b.Key)))
+                {
+                    _markedFresh.Remove(b.Key);
+                    ledger.Stage(b.Key, WriteUnitKind.Messages, WriteState.Pending, error: reason);
+                }
                 await ledger.FailAsync(thread.Key, WriteUnitKind.Thread, reason, ct);
                 foreach (var m in thread.Batches.SelectMany(b => b.Messages)) FailedItems.TryAdd(m.ItemKey, reason);
                 return;
@@ -192,27 +229,35 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     private Task<T> GuardAsync<T>(string key, WriteUnitKind kind, Func<Task<T>> call, CancellationToken ct) =>
         GuardAsync([(key, kind)], call);
 
-    /// <summary>Runs one call that writes several units; when it provably did not reach Zep, releases them all.</summary>
+    /// <summary>
+    /// Runs one call that writes several units; when it provably did not reach Zep, releases them all, and with them the
+    /// units this attempt (which ends here) marked <c>Sent</c> from <c>Pending</c> and never called: none of them can be in
+    /// Zep. (A unit <c>Sent</c> before this attempt stays <c>Sent</c>: an earlier call's outcome is still unknown.)
+    /// </summary>
     private async Task<T> GuardAsync<T>(IReadOnlyList<(string Key, WriteUnitKind Kind)> units, Func<Task<T>> call)
     {
+        foreach (var (key, _) in units) _called.Add(key);
         try
         {
             return await call();
         }
         catch (ZepApiException e) when (e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            await ledger.ReleaseAsync(units, e.Describe(), CancellationToken.None);
+            await ledger.ReleaseAsync(WithUncalled(units), e.Describe(), CancellationToken.None);
             throw;
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            await ledger.ReleaseAsync(units, "Zep unreachable", CancellationToken.None);
+            await ledger.ReleaseAsync(WithUncalled(units), "Zep unreachable", CancellationToken.None);
             throw;
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            await ledger.ReleaseAsync(units, "circuit open: Zep looks down", CancellationToken.None);
+            await ledger.ReleaseAsync(WithUncalled(units), "circuit open: Zep looks down", CancellationToken.None);
             throw;
         }
     }
+
+    private List<(string Key, WriteUnitKind Kind)> WithUncalled(IReadOnlyList<(string Key, WriteUnitKind Kind)> units) =>
+        units.Concat(_markedFresh.Where(m => !_called.Contains(m.Key)).Select(m => (m.Key, m.Value))).ToList();
 }

@@ -1,0 +1,156 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.IntegrationTests.Support;
+using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.ZepEmulator;
+
+namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
+
+/// <summary>
+/// Sequential writes: a user whose units fit one write-ahead group has all of them (user, threads, message batches,
+/// episodes) marked <c>Sent</c> in one save before its first call, so it costs one durable commit instead of two. A unit so
+/// marked whose call never came is released when the attempt ends on a call that provably did not reach Zep, read back
+/// otherwise, and released with its thread's failure when the thread id belongs to another user.
+/// </summary>
+public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
+{
+    private const string User = "patient-ahead";
+    private const int Messages = 4, Memories = 3; // two sessions: 1 user + 2 threads + 2 message batches + 3 episodes = 8 units
+    private readonly SqliteFolder _folder = new("ahead");
+    private readonly SentMarkRecorder _marks = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task One_save_marks_every_unit_before_the_first_call()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        _marks.Zep = zep;
+        using var host = await StartAsync(zep);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
+
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
+
+        Assert.Equal([new SentMark(8, RequestsBefore: 0)], _marks.Marks);
+        await AssertInZepOnceAsync(host, zep);
+    }
+
+    [Fact]
+    public async Task A_refused_first_call_releases_the_units_marked_ahead_and_the_next_attempt_reads_nothing_back()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { Faults = { TooManyRequestsRate = 1, TooManyRequestsRetryAfterSeconds = 1 } });
+        using var host = await StartAsync(zep);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Services.MigrateUserAsync(runId, User));
+
+        // Every call was refused with 429 before it was applied: nothing is left Sent, so nothing needs reading back.
+        var units = await UnitsAsync(host);
+        Assert.Equal(8, units.Count);
+        Assert.All(units, u => Assert.Equal(WriteState.Pending, u.State));
+        Assert.All(units, u => Assert.Contains("429", u.LastError));
+        Assert.Equal(0, zep.Store.GetStats().Users);
+
+        zep.SetFaults(new EmulatorFaultOptions());
+        var before = zep.Store.GetStats().RequestsByRoute;
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
+        var asked = zep.Store.GetStats().RequestsByRoute.Where(kv => kv.Value > before.GetValueOrDefault(kv.Key)).Select(kv => kv.Key);
+        Assert.DoesNotContain(asked, route => route.StartsWith("GET", StringComparison.Ordinal));
+        await AssertInZepOnceAsync(host, zep);
+    }
+
+    [Fact]
+    public async Task Units_marked_ahead_after_an_unknown_outcome_are_read_back_then_written_once()
+    {
+        // The user's creation is applied and answered 500 (outcome unknown): the attempt ends with every unit Sent.
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions { Faults = { ErrorAfterWriteRate = 1 } });
+        using var host = await StartAsync(zep);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Services.MigrateUserAsync(runId, User));
+        Assert.All(await UnitsAsync(host), u => Assert.Equal(WriteState.Sent, u.State));
+
+        zep.SetFaults(new EmulatorFaultOptions());
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
+        await AssertInZepOnceAsync(host, zep);
+    }
+
+    [Fact]
+    public async Task A_thread_id_of_another_user_fails_its_items_and_releases_its_message_batch()
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        var taken = UserPlanner.ThreadIdFor(User, "s-1");
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", zep.Options.ApiKey);
+            (await http.PostAsJsonAsync(new Uri(zep.ApiBaseUrl, "users"), new { user_id = "someone-else" })).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync(new Uri(zep.ApiBaseUrl, "threads"), new { thread_id = taken, user_id = "someone-else" })).EnsureSuccessStatusCode();
+        }
+        using var host = await StartAsync(zep);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
+
+        Assert.True(await host.Services.MigrateUserAsync(runId, User));
+
+        var units = await UnitsAsync(host);
+        var thread = Assert.Single(units, u => u.Kind == WriteUnitKind.Thread && u.State == WriteState.Failed);
+        Assert.Equal("Zep thread id already exists under another user", thread.LastError);
+        var released = Assert.Single(units, u => u.Kind == WriteUnitKind.Messages && u.State != WriteState.Confirmed);
+        Assert.Equal((WriteState.Pending, thread.LastError), (released.State, released.LastError));
+        Assert.Equal(6, units.Count(u => u.State == WriteState.Confirmed)); // the user, the other thread, its batch, 3 episodes
+        Assert.Empty(zep.Store.GetMessages(taken));
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var failed = await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().StagedItems
+            .Where(i => i.RunId == runId && i.Status == ItemStatus.Failed).Select(i => i.ItemKey).ToListAsync();
+        Assert.Equal(["message:h-1", "message:h-3"], failed.Order()); // session s-1's messages
+    }
+
+    private Task<IHost> StartAsync(ZepEmulatorHost zep) =>
+        ServiceHost.SqliteMigrationAsync(_folder.File($"ledger-{Guid.NewGuid():N}.db"), zep, "sequential",
+            services => services.ConfigureDbContext<SqliteLedgerDbContext>(o => o.AddInterceptors(_marks)));
+
+    private static async Task<List<ZepWriteUnit>> UnitsAsync(IHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().WriteUnits.AsNoTracking().Where(u => u.UserKey == User).ToListAsync();
+    }
+
+    private static async Task AssertInZepOnceAsync(IHost host, ZepEmulatorHost zep)
+    {
+        var stats = zep.Store.GetStats();
+        Assert.Equal((1, 2, Messages, Memories), (stats.Users, stats.Threads, stats.Messages, stats.Episodes));
+        Assert.Equal(Memories, zep.Store.GetEpisodes(User).Select(e => e.Content).Distinct().Count());
+        Assert.All(await UnitsAsync(host), u => Assert.Equal(WriteState.Confirmed, u.State));
+    }
+
+    private sealed record SentMark(int Units, long RequestsBefore);
+
+    /// <summary>Records each save that marks write units <c>Sent</c>: how many, and how many requests Zep had served by then.</summary>
+    private sealed class SentMarkRecorder : SaveChangesInterceptor
+    {
+        private readonly Lock _lock = new();
+        private readonly List<SentMark> _marks = [];
+        public ZepEmulatorHost? Zep { get; set; }
+
+        public IReadOnlyList<SentMark> Marks
+        {
+            get { lock (_lock) return _marks.ToList(); }
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            var sent = eventData.Context!.ChangeTracker.Entries<ZepWriteUnit>()
+                .Count(e => e.State is EntityState.Added or EntityState.Modified && e.Entity.State == WriteState.Sent);
+            if (sent > 0 && Zep is { } zep)
+                lock (_lock) _marks.Add(new SentMark(sent, zep.Store.GetStats().RequestsByRoute.Values.Sum()));
+            return ValueTask.FromResult(result);
+        }
+    }
+}

@@ -140,13 +140,15 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             () => zep.CreateThreadAsync(new CreateThreadRequest(thread.ThreadId, userKey), ct), ct);
         if (!created)
         {
-            var existing = await zep.GetMessagesAsync(thread.ThreadId, 1, 1, ct);
+            var existing = await GuardAsync([], () => zep.GetMessagesAsync(thread.ThreadId, 1, 1, ct));
             if (existing?.UserId is { } owner && !string.Equals(owner, userKey, StringComparison.Ordinal))
             {
                 const string reason = "Zep thread id already exists under another user";
-                // Its message batches were never sent: released (saved with the thread's failure), so a later run may send them.
-                foreach (var b in thread.Batches.Where(b => _markedAhead.Remove(b.Key)))
+                // None of its messages can be in Zep (Zep threads never change owner, and messages go only to threads this
+                // user holds): its batches left Sent, by this attempt or an earlier one, are released with the thread's failure.
+                foreach (var b in thread.Batches.Where(b => ledger.StateOf(b.Key) == WriteState.Sent))
                 {
+                    _markedAhead.Remove(b.Key);
                     _markedFresh.Remove(b.Key);
                     ledger.Stage(b.Key, WriteUnitKind.Messages, WriteState.Pending, error: reason);
                 }
@@ -199,6 +201,8 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             }
             if (created is null)
             {
+                // Refused or not served: Zep stored none of them, so until each is sent on its own none counts as called.
+                _called.ExceptWith(chunk.Select(e => e.Key));
                 foreach (var episode in chunk) await SendEpisodeAsync(episode, ct);
                 continue;
             }
@@ -230,9 +234,10 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         GuardAsync([(key, kind)], call);
 
     /// <summary>
-    /// Runs one call that writes several units; when it provably did not reach Zep, releases them all, and with them the
-    /// units this attempt (which ends here) marked <c>Sent</c> from <c>Pending</c> and never called: none of them can be in
-    /// Zep. (A unit <c>Sent</c> before this attempt stays <c>Sent</c>: an earlier call's outcome is still unknown.)
+    /// Runs one call that writes several units (none for a read); when it provably did not reach Zep, releases the units
+    /// this attempt (which ends here) marked <c>Sent</c> from <c>Pending</c> — the call's and those never called: none of
+    /// them can be in Zep. A unit that was <c>Sent</c> before this attempt stays <c>Sent</c>: an earlier call's outcome is
+    /// unknown, and this call may have carried only the part a read-back found missing.
     /// </summary>
     private async Task<T> GuardAsync<T>(IReadOnlyList<(string Key, WriteUnitKind Kind)> units, Func<Task<T>> call)
     {
@@ -259,5 +264,6 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     }
 
     private List<(string Key, WriteUnitKind Kind)> WithUncalled(IReadOnlyList<(string Key, WriteUnitKind Kind)> units) =>
-        units.Concat(_markedFresh.Where(m => !_called.Contains(m.Key)).Select(m => (m.Key, m.Value))).ToList();
+        units.Where(u => _markedFresh.ContainsKey(u.Key))
+            .Concat(_markedFresh.Where(m => !_called.Contains(m.Key)).Select(m => (m.Key, m.Value))).ToList();
 }

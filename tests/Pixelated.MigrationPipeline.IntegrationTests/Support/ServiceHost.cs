@@ -27,11 +27,16 @@ public static class ServiceHost
     public static Task<IHost> MigrationAsync(string ledger, ZepEmulatorHost zep, string writeMode) =>
         StartAsync(ledger, MigrationSettings(zep, writeMode), (services, configuration) => AddMigration(services, configuration));
 
-    /// <summary>The same over a SQLite ledger in the given file, with validation too; <paramref name="services"/> adds to it.</summary>
-    public static Task<IHost> SqliteMigrationAsync(string file, ZepEmulatorHost zep, string writeMode, Action<IServiceCollection> services)
+    /// <summary>
+    /// The same over a SQLite ledger in the given file, with validation too; <paramref name="services"/> adds to it,
+    /// <paramref name="overrides"/> to its settings.
+    /// </summary>
+    public static Task<IHost> SqliteMigrationAsync(string file, ZepEmulatorHost zep, string writeMode, Action<IServiceCollection> services,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = MigrationSettings(zep, writeMode);
         settings["Ledger:Provider"] = "sqlite";
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         return StartAsync($"Data Source={file}", settings, (s, configuration) =>
         {
             AddMigration(s, configuration).AddScoped<UserValidationService>();

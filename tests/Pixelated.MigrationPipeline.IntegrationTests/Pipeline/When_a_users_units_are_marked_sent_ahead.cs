@@ -187,10 +187,21 @@ public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
         await AssertInZepOnceAsync(host, zep);
     }
 
-    [Fact]
-    public async Task A_thread_id_of_another_user_fails_its_items_and_releases_its_message_batch()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // an earlier attempt ended (500 on the user's creation) with the batch Sent, then the id was taken
+    public async Task A_thread_id_of_another_user_fails_its_items_and_releases_its_message_batch(bool leftSentBefore)
     {
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        using var host = await StartAsync(zep);
+        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
+        if (leftSentBefore)
+        {
+            zep.Faults.ErrorAfterWriteRate = 1;
+            await Assert.ThrowsAnyAsync<Exception>(() => host.Services.MigrateUserAsync(runId, User));
+            zep.SetFaults(new EmulatorFaultOptions());
+            Assert.All(await UnitsAsync(host), u => Assert.Equal(WriteState.Sent, u.State));
+        }
         var taken = UserPlanner.ThreadIdFor(User, "s-1");
         using (var http = new HttpClient())
         {
@@ -198,8 +209,6 @@ public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
             (await http.PostAsJsonAsync(new Uri(zep.ApiBaseUrl, "users"), new { user_id = "someone-else" })).EnsureSuccessStatusCode();
             (await http.PostAsJsonAsync(new Uri(zep.ApiBaseUrl, "threads"), new { thread_id = taken, user_id = "someone-else" })).EnsureSuccessStatusCode();
         }
-        using var host = await StartAsync(zep);
-        var runId = await OneUserStaging.StageAsync(host.Services, User, Messages, Memories);
 
         Assert.True(await host.Services.MigrateUserAsync(runId, User));
 

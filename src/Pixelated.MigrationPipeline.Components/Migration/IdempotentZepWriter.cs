@@ -26,9 +26,11 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey, ZepWriteModeSelector writeMode)
 {
     private readonly ZepReadBack _readBack = new(zep, userKey);
-    /// <summary>Messages and episodes marked <c>Sent</c> with the user and its threads (<see cref="EnsureUserAndThreadsAsync"/>).</summary>
-    private readonly HashSet<string> _markedAhead = new(StringComparer.Ordinal);
-    /// <summary>Units this attempt marked <c>Sent</c> that were <c>Pending</c> before (no earlier send with an unknown outcome), by kind.</summary>
+    /// <summary>
+    /// Units this attempt marked <c>Sent</c> that were <c>Pending</c> before (no earlier send with an unknown outcome), by
+    /// kind: nothing of theirs can be in Zep before their call, so they are never read back (those marked ahead, with the
+    /// user and its threads, are not marked again either).
+    /// </summary>
     private readonly Dictionary<string, WriteUnitKind> _markedFresh = new(StringComparer.Ordinal);
     /// <summary>Units whose call has been made (or is being made) in this attempt.</summary>
     private readonly HashSet<string> _called = new(StringComparer.Ordinal);
@@ -59,11 +61,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         {
             var ahead = threads.SelectMany(t => t.Batches).Where(b => ledger.StateOf(b.Key) == WriteState.Pending).Select(b => (b.Key, WriteUnitKind.Messages))
                 .Concat(episodesAhead.Where(e => ledger.StateOf(e.Key) == WriteState.Pending).Select(e => (e.Key, WriteUnitKind.Episode))).ToList();
-            if (group.Count + ahead.Count <= WriteAheadGroupSize)
-            {
-                group.AddRange(ahead);
-                foreach (var (key, _) in ahead) _markedAhead.Add(key);
-            }
+            if (group.Count + ahead.Count <= WriteAheadGroupSize) group.AddRange(ahead);
         }
         await MarkSentAsync(group, ct);
 
@@ -79,8 +77,8 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     /// <summary>
     /// Writes the message batches of the given threads (in order) and the episodes that are not yet confirmed or failed.
     /// Units left <c>Sent</c> by an earlier attempt are looked up in Zep first (one read per thread, one for the user's
-    /// episodes) and only what is missing is sent; the rest are marked <c>Sent</c> in groups of
-    /// <see cref="WriteAheadGroupSize"/>, one save per group, before their calls.
+    /// episodes) and only what is missing is sent; the rest are marked <c>Sent</c> (unless marked ahead already) in groups
+    /// of <see cref="WriteAheadGroupSize"/>, one save per group, before their calls.
     /// </summary>
     public async Task WriteMessagesAndEpisodesAsync(IReadOnlyList<PlannedThread> threads, IReadOnlyList<PlannedEpisode> episodes, CancellationToken ct)
     {
@@ -92,7 +90,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 var state = ledger.StateOf(batch.Key);
                 if (state is WriteState.Confirmed or WriteState.Failed) continue;
                 var toSend = batch.Messages;
-                if (state == WriteState.Sent && !_markedAhead.Contains(batch.Key))
+                if (state == WriteState.Sent && !_markedFresh.ContainsKey(batch.Key))
                 {
                     var present = await _readBack.ThreadMessageKeysAsync(thread.ThreadId, ct);
                     toSend = batch.Messages.Where(m => !present.Contains(m.Key)).ToList();
@@ -110,7 +108,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         {
             var state = ledger.StateOf(episode.Key);
             if (state is WriteState.Confirmed or WriteState.Failed) continue;
-            if (state == WriteState.Sent && !_markedAhead.Contains(episode.Key) && await _readBack.HasEpisodeAsync(episode.Key, ct))
+            if (state == WriteState.Sent && !_markedFresh.ContainsKey(episode.Key) && await _readBack.HasEpisodeAsync(episode.Key, ct))
             {
                 ledger.Confirm(episode.Key, WriteUnitKind.Episode, null);
                 continue;
@@ -120,7 +118,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
 
         foreach (var group in sends.Chunk(WriteAheadGroupSize))
         {
-            await MarkSentAsync(group.Where(s => !_markedAhead.Contains(s.Key)).Select(s => (s.Key, s.Kind)).ToList(), ct);
+            await MarkSentAsync(group.Where(s => !_markedFresh.ContainsKey(s.Key)).Select(s => (s.Key, s.Kind)).ToList(), ct);
             foreach (var send in group.Where(s => s.Send is not null)) await send.Send!();
             await SendEpisodesAsync(group.Where(s => s.Episode is not null).Select(s => s.Episode!).ToList(), ct);
         }
@@ -148,7 +146,6 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 // user holds): its batches left Sent, by this attempt or an earlier one, are released with the thread's failure.
                 foreach (var b in thread.Batches.Where(b => ledger.StateOf(b.Key) == WriteState.Sent))
                 {
-                    _markedAhead.Remove(b.Key);
                     _markedFresh.Remove(b.Key);
                     ledger.Stage(b.Key, WriteUnitKind.Messages, WriteState.Pending, error: reason);
                 }

@@ -121,8 +121,8 @@ public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
             var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
             await db.WriteUnits.Where(u => u.UserKey == User && (u.Kind == WriteUnitKind.Messages || u.Kind == WriteUnitKind.Episode))
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.State, WriteState.Sent));
-            await db.StagedItems.Where(i => i.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Staged));
         }
+        await QueueAgainAsync(host, runId);
 
         var before = zep.Store.GetStats().RequestsByRoute;
         Assert.True(await host.Services.MigrateUserAsync(runId, User));
@@ -168,11 +168,8 @@ public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
         {
             var status = await scope.ServiceProvider.GetRequiredService<UserValidationService>().ValidateAsync(runId, User, CancellationToken.None);
             Assert.Equal(UserStatus.Mismatched, status);
-            // Migrate the user again, as the next run of the same export would.
-            var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
-            await db.RunUsers.Where(u => u.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued));
-            await db.StagedItems.Where(i => i.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Staged));
         }
+        await QueueAgainAsync(host, runId); // as the next run of the same export would
         var reopened = Assert.Single(await UnitsAsync(host), u => u.State == WriteState.Sent && u.Kind == WriteUnitKind.Messages); // and its thread
 
         armed = true;
@@ -242,6 +239,15 @@ public sealed class When_a_users_units_are_marked_sent_ahead : IDisposable
 
     private static long Served(ZepEmulatorHost zep, IReadOnlyDictionary<string, long> before, string route) =>
         zep.Store.GetStats().RequestsByRoute.GetValueOrDefault(route) - before.GetValueOrDefault(route);
+
+    /// <summary>Puts the user and its items back where a new attempt starts from: user queued, items staged.</summary>
+    private static async Task QueueAgainAsync(IHost host, Guid runId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        await db.RunUsers.Where(u => u.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued));
+        await db.StagedItems.Where(i => i.RunId == runId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Staged));
+    }
 
     private static async Task<List<ZepWriteUnit>> UnitsAsync(IHost host)
     {

@@ -28,6 +28,7 @@ public static class ReportPrinter
             },
             ["items"] = new { total = report.Items.Total, migrated = report.Items.Migrated, skipped = report.Items.Skipped, failed = report.Items.Failed, pending = report.Items.Pending },
             ["zepRequests"] = report.ZepRequests,
+            ["adoptedUnits"] = report.AdoptedUnits,
             ["durationSeconds"] = report.Progress.ElapsedSeconds,
             ["itemsPerSecond"] = report.Progress.ItemsPerSecond,
             ["rerun"] = new { usersToRetry = report.Rerun.UsersToRetry, usersUnfinished = report.Rerun.UsersUnfinished, itemsToWrite = report.Rerun.ItemsToWrite, summary = report.Rerun.Summary },
@@ -60,6 +61,8 @@ public static class ReportPrinter
             totals.AddRow("users cancelled / in progress", "", "", "", $"{report.Users.Cancelled} / {report.Users.InProgress}");
         totals.AddRow("items", $"{report.Items.Total}", $"{report.Items.Migrated}", $"{report.Items.Skipped}", $"{report.Items.Failed}");
         console.Write(totals);
+        if (report.AdoptedUnits > 0)
+            console.MarkupLine($"[bold]reconciled[/] {report.AdoptedUnits} write unit(s) were already in Zep under their keys and were adopted, not written again");
 
         var users = new Table().AddColumns("user", "status", "items", "note");
         foreach (var u in report.UserLines) users.AddRow(Markup.Escape(u.User), u.Status, $"{u.Items}", Markup.Escape(u.Error ?? ""));

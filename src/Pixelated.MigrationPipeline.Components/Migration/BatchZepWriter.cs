@@ -216,7 +216,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
                 {
                     var found = head.UnitKind == WriteUnitKind.Episode
                         ? await readBack.HasEpisodeAsync(e.Key, ct)
-                        : (await readBack.ThreadMessageKeysAsync(e.Item.ThreadId!, ct)).Contains(e.Key);
+                        : (await readBack.ThreadMessagesAsync(e.Item.ThreadId!, ct)).ContainsKey(e.Key);
                     if (found) present.Add(e);
                 }
                 absent = absent.Except(present).ToList();

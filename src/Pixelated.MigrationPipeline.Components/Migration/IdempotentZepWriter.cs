@@ -34,6 +34,13 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     private readonly Dictionary<string, WriteUnitKind> _markedFresh = new(StringComparer.Ordinal);
     /// <summary>Units whose call has been made (or is being made) in this attempt.</summary>
     private readonly HashSet<string> _called = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Whether Zep answered "already exists" to the user's create while this ledger had not confirmed the user, and the
+    /// threads for which it did the same: what lies under them may have been written by another ledger (a rerun on a new
+    /// or lost ledger, another machine) and is reconciled before anything is sent (<see cref="AdoptWhatZepHoldsAsync"/>).
+    /// </summary>
+    private bool _userFoundInZep;
+    private readonly HashSet<string> _threadsFoundInZep = new(StringComparer.Ordinal);
 
     /// <summary>Item keys that could not be written, with a reason safe for the ledger.</summary>
     public Dictionary<string, string> FailedItems { get; } = new(StringComparer.Ordinal);
@@ -67,11 +74,69 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
 
         if (userOpen)
         {
-            await GuardAsync(user.Key, WriteUnitKind.User, () => zep.CreateUserAsync(user.Request, ct), ct);
-            ledger.Confirm(user.Key, WriteUnitKind.User, user.Request.UserId);
+            var created = await GuardAsync(user.Key, WriteUnitKind.User, () => zep.CreateUserAsync(user.Request, ct), ct);
+            _userFoundInZep = !created;
+            ConfirmOrAdopt(user.Key, WriteUnitKind.User, user.Request.UserId, foundInZep: !created);
         }
         foreach (var thread in open) await CreateThreadAsync(thread, ct);
         return threads.Where(t => ledger.StateOf(t.Key) == WriteState.Confirmed).ToList();
+    }
+
+    /// <summary>
+    /// Zep is the truth (DESIGN.md §3.6): when the user or a thread already existed in Zep although this ledger had not
+    /// confirmed it, reads back the user's episodes (one paged listing) and each such thread's messages, and confirms every
+    /// unit whose data Zep holds under its key without sending it (adopted: <see cref="WriteUnitLedger.Adopt"/>). A message
+    /// batch Zep holds only part of is left <c>Sent</c>, so the writers read it back and send only the rest. A user Zep did not
+    /// know costs nothing here. Returns how many units were adopted.
+    /// </summary>
+    public async Task<int> AdoptWhatZepHoldsAsync(IReadOnlyList<PlannedThread> threads, IReadOnlyList<PlannedEpisode> episodes, CancellationToken ct)
+    {
+        var adopted = 0;
+        foreach (var thread in threads.Where(t => _threadsFoundInZep.Contains(t.ThreadId)))
+        {
+            var open = thread.Batches.Where(b => ledger.StateOf(b.Key) is WriteState.Pending or WriteState.Sent).ToList();
+            if (open.Count == 0) continue;
+            var present = await GuardAsync([], () => _readBack.ThreadMessagesAsync(thread.ThreadId, ct));
+            foreach (var batch in open)
+            {
+                var found = batch.Messages.Count(m => present.ContainsKey(m.Key));
+                if (found == batch.Messages.Count)
+                {
+                    adopted += ConfirmOrAdopt(batch.Key, WriteUnitKind.Messages, string.Join(',', batch.Messages.Select(m => present[m.Key])), foundInZep: true);
+                }
+                else if (found > 0)
+                {
+                    _markedFresh.Remove(batch.Key);
+                    ledger.Stage(batch.Key, WriteUnitKind.Messages, WriteState.Sent);
+                }
+            }
+        }
+        var openEpisodes = episodes.Where(e => ledger.StateOf(e.Key) is WriteState.Pending or WriteState.Sent).ToList();
+        if (_userFoundInZep && openEpisodes.Count > 0)
+        {
+            var present = await GuardAsync([], () => _readBack.EpisodesAsync(ct));
+            foreach (var episode in openEpisodes)
+                if (present.TryGetValue(episode.Key, out var uuid)) adopted += ConfirmOrAdopt(episode.Key, WriteUnitKind.Episode, uuid, foundInZep: true);
+        }
+        return adopted;
+    }
+
+    /// <summary>
+    /// Confirms a unit whose data Zep holds. When this attempt found it there although the unit had never been sent by this
+    /// ledger (<c>Pending</c> before the attempt), it is adopted rather than confirmed, and 1 is returned; a unit an earlier
+    /// attempt of this ledger left <c>Sent</c> was most likely our own send, and is confirmed as usual.
+    /// </summary>
+    private int ConfirmOrAdopt(string key, WriteUnitKind kind, string? zepIds, bool foundInZep)
+    {
+        var neverSentHere = ledger.StateOf(key) == WriteState.Pending || _markedFresh.ContainsKey(key);
+        _markedFresh.Remove(key);
+        if (foundInZep && neverSentHere)
+        {
+            ledger.Adopt(key, kind, zepIds);
+            return 1;
+        }
+        ledger.Confirm(key, kind, zepIds);
+        return 0;
     }
 
     /// <summary>
@@ -92,8 +157,8 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 var toSend = batch.Messages;
                 if (state == WriteState.Sent && !_markedFresh.ContainsKey(batch.Key))
                 {
-                    var present = await _readBack.ThreadMessageKeysAsync(thread.ThreadId, ct);
-                    toSend = batch.Messages.Where(m => !present.Contains(m.Key)).ToList();
+                    var present = await _readBack.ThreadMessagesAsync(thread.ThreadId, ct);
+                    toSend = batch.Messages.Where(m => !present.ContainsKey(m.Key)).ToList();
                 }
                 if (toSend.Count == 0)
                 {
@@ -153,8 +218,9 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 foreach (var m in thread.Batches.SelectMany(b => b.Messages)) FailedItems.TryAdd(m.ItemKey, reason);
                 return;
             }
+            _threadsFoundInZep.Add(thread.ThreadId);
         }
-        ledger.Confirm(thread.Key, WriteUnitKind.Thread, thread.ThreadId);
+        ConfirmOrAdopt(thread.Key, WriteUnitKind.Thread, thread.ThreadId, foundInZep: !created);
     }
 
     private async Task SendMessagesAsync(PlannedThread thread, PlannedMessageBatch batch, IReadOnlyList<PlannedMessage> toSend, CancellationToken ct)

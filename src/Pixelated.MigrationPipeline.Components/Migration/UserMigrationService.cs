@@ -54,6 +54,7 @@ public sealed class UserMigrationService(
         var writer = new IdempotentZepWriter(zep, ledger, userKey, writeMode);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, writeMode.UseBatch ? null : plan.Episodes, ct);
+        await writer.AdoptWhatZepHoldsAsync(threads, plan.Episodes, ct);
         if (writeMode.UseBatch && !await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
         {
             if (writeMode.Configured == ZepWriteMode.Batch)

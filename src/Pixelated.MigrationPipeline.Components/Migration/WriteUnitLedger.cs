@@ -105,6 +105,17 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
         unit.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>
+    /// Zep already holds the unit's data, written under its key by another ledger (or by an earlier version of this tool):
+    /// confirmed without a send of ours. <c>Attempts</c> 0 on a confirmed unit is how the ledger tells an adopted unit
+    /// (the run report counts them by their <c>LastRunId</c>). Saved with the ledger's next save, as a confirmation is.
+    /// </summary>
+    public void Adopt(string key, WriteUnitKind kind, string? zepIds)
+    {
+        Confirm(key, kind, zepIds);
+        _units[key].Attempts = 0;
+    }
+
     public Task FailAsync(string key, WriteUnitKind kind, string reason, CancellationToken ct)
     {
         var unit = GetOrAdd(key, kind);

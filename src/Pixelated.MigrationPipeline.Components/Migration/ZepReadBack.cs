@@ -7,23 +7,34 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// <summary>What Zep already holds for one user, by idempotency key; read lazily and once per user or thread.</summary>
 public sealed class ZepReadBack(ZepClient zep, string userKey)
 {
-    private HashSet<string>? _episodeKeys;
-    private readonly Dictionary<string, HashSet<string>> _threadKeys = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _episodes;
+    private readonly Dictionary<string, Dictionary<string, string?>> _threads = new(StringComparer.Ordinal);
 
-    public async Task<bool> HasEpisodeAsync(string key, CancellationToken ct)
+    public async Task<bool> HasEpisodeAsync(string key, CancellationToken ct) => (await EpisodesAsync(ct)).ContainsKey(key);
+
+    /// <summary>The user's episodes that carry one of our keys: key → Zep's episode uuid (the first listed, when several carry it).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> EpisodesAsync(CancellationToken ct)
     {
-        _episodeKeys ??= (await zep.GetAllUserEpisodesAsync(userKey, ct)).Select(e => KeyOf(e.Metadata)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return _episodeKeys.Contains(key);
+        if (_episodes is null)
+        {
+            _episodes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var episode in await zep.GetAllUserEpisodesAsync(userKey, ct))
+                if (KeyOf(episode.Metadata) is { } key) _episodes.TryAdd(key, episode.Uuid);
+        }
+        return _episodes;
     }
 
-    public async Task<IReadOnlySet<string>> ThreadMessageKeysAsync(string threadId, CancellationToken ct)
+    /// <summary>The thread's messages that carry one of our keys: key → Zep's message uuid.</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> ThreadMessagesAsync(string threadId, CancellationToken ct)
     {
-        if (!_threadKeys.TryGetValue(threadId, out var keys))
+        if (!_threads.TryGetValue(threadId, out var messages))
         {
-            keys = (await zep.GetAllMessagesAsync(threadId, ct)).Select(m => KeyOf(m.Metadata)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            _threadKeys[threadId] = keys;
+            messages = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var message in await zep.GetAllMessagesAsync(threadId, ct))
+                if (KeyOf(message.Metadata) is { } key) messages.TryAdd(key, message.Uuid);
+            _threads[threadId] = messages;
         }
-        return keys;
+        return messages;
     }
 
     public static string? KeyOf(JsonObject? metadata) =>

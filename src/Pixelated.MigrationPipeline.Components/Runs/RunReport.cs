@@ -21,6 +21,11 @@ public sealed record RunReport(
     public int MaxUsersInFlight { get; init; }
     public RunProgressFigures Progress { get; init; } = RunProgressFigures.None;
     public RerunPlan Rerun { get; init; } = RerunPlan.Nothing;
+    /// <summary>
+    /// Write units this run found already in Zep (written there under their keys by another ledger or an earlier version)
+    /// and adopted instead of writing them again: the reconciliation of a rerun on a new or lost ledger.
+    /// </summary>
+    public int AdoptedUnits { get; init; }
 
     public bool AllUsersVerified => Users.Total > 0 && Users.Verified == Users.Total && Items.Failed == 0;
     public bool IsFinished => FinishedAt is not null;

@@ -10,6 +10,9 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
     /// <summary>Report lines (problems, findings) beyond this many are left to the ledger views.</summary>
     public const int MaxLines = 10_000;
 
+    /// <summary>The units that carry data to Zep, not a batch's bookkeeping.</summary>
+    private static readonly WriteUnitKind[] DataUnits = [WriteUnitKind.User, WriteUnitKind.Thread, WriteUnitKind.Messages, WriteUnitKind.Episode];
+
 
     public async Task<RunReport?> GetAsync(Guid runId, CancellationToken ct)
     {
@@ -31,6 +34,11 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var findings = await db.Findings.AsNoTracking().Where(f => f.RunId == runId).OrderBy(f => f.Id).Take(MaxLines)
             .Select(f => new FindingLine(f.UserKey, f.ItemKey, f.Kind.ToString(), f.Field))
             .ToListAsync(ct);
+
+        // Adopted: confirmed by this run without a send of ours (WriteUnitLedger.Adopt).
+        var adopted = await db.WriteUnits.AsNoTracking()
+            .CountAsync(u => u.LastRunId == runId && u.State == WriteState.Confirmed && u.Attempts == 0
+                             && DataUnits.Contains(u.Kind), ct);
 
         int CountUsers(params UserStatus[] s) => users.Count(u => s.Contains(u.Status));
         var itemsPerUser = itemCounts.GroupBy(c => c.UserKey).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
@@ -54,6 +62,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             MaxUsersInFlight = run.MaxUsersInFlight,
             Progress = ProgressOf(run, items, userTotals),
             Rerun = RerunOf(run, userTotals, items, retryableFailed),
+            AdoptedUnits = adopted,
         };
     }
 

@@ -15,6 +15,10 @@ public sealed class ZepWriteUnit
     public WriteState State { get; set; }
     /// <summary>Zep's ids for what was written (user id, thread id, message uuids, episode uuid, batch id, an add-items call's range).</summary>
     public string? ZepIds { get; set; }
+    /// <summary>
+    /// How many times this ledger sent the unit. 0 on a <see cref="WriteState.Confirmed"/> unit: adopted, found in Zep
+    /// under its key (written there by another ledger) and never sent by this one.
+    /// </summary>
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public Guid LastRunId { get; set; }

@@ -25,7 +25,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// </summary>
 public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, string userKey, ZepWriteModeSelector writeMode)
 {
-    private readonly ZepReadBack _readBack = new(zep, userKey);
+    private ZepReadBack _readBack = new(zep, userKey);
     /// <summary>
     /// Units this attempt marked <c>Sent</c> that were <c>Pending</c> before (no earlier send with an unknown outcome), by
     /// kind: nothing of theirs can be in Zep before their call, so they are never read back (those marked ahead, with the
@@ -120,6 +120,12 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         }
         return adopted;
     }
+
+    /// <summary>
+    /// Zep changed since this writer last read it back (the Batch API wrote the user's messages and episodes in between):
+    /// what it read is stale, and the next read-back asks Zep again.
+    /// </summary>
+    public void ForgetWhatWasReadBack() => _readBack = new ZepReadBack(zep, userKey);
 
     /// <summary>
     /// Confirms a unit whose data Zep holds. When this attempt found it there although the unit had never been sent by this

@@ -55,11 +55,15 @@ public sealed class UserMigrationService(
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, writeMode.UseBatch ? null : plan.Episodes, ct);
         await writer.AdoptWhatZepHoldsAsync(threads, plan.Episodes, ct);
-        if (writeMode.UseBatch && !await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
+        if (writeMode.UseBatch)
         {
-            if (writeMode.Configured == ZepWriteMode.Batch)
-                throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
-            writeMode.BatchApiUnavailable();
+            if (!await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
+            {
+                if (writeMode.Configured == ZepWriteMode.Batch)
+                    throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
+                writeMode.BatchApiUnavailable();
+            }
+            writer.ForgetWhatWasReadBack();
         }
         await writer.WriteMessagesAndEpisodesAsync(threads, plan.Episodes, ct);
 

@@ -112,6 +112,15 @@ public sealed partial class ZepClient(HttpClient http)
         return all;
     }
 
+    /// <summary>graph.episode.delete (<c>DELETE /graph/episodes/{uuid}</c>); false when Zep does not know the episode (404).</summary>
+    public async Task<bool> DeleteEpisodeAsync(string uuid, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync($"graph/episodes/{Esc(uuid)}", ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureAsync(response, "delete episode", ct);
+        return true;
+    }
+
     private static async Task EnsureAsync(HttpResponseMessage response, string operation, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, operation, ct);

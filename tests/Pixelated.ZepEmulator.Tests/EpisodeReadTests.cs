@@ -45,6 +45,23 @@ public sealed class Reading_episodes
     }
 
     [Fact]
+    public async Task Deleting_an_episode_removes_it_from_the_users_graph_and_a_second_delete_answers_404()
+    {
+        await using var emulator = await EmulatorWithEpisodesAsync(3);
+        var uuid = (await emulator.GetAsync("graph/episodes/user/alice?lastn=3")).Json.GetProperty("episodes")[1].GetProperty("uuid").GetString()!;
+
+        var deleted = await emulator.DeleteAsync($"graph/episodes/{uuid}");
+        var again = await emulator.DeleteAsync($"graph/episodes/{uuid}");
+        var left = await emulator.GetAsync("graph/episodes/user/alice?lastn=3");
+
+        Assert.Equal(HttpStatusCode.OK, deleted.Status);
+        ZepSchemas.AssertValid("ApidataSuccessResponse", deleted.Json);
+        again.AssertZepError(HttpStatusCode.NotFound, "not found");
+        Assert.Equal(["e1", "e3"], Contents(left.Json.GetProperty("episodes")));
+        (await emulator.GetAsync($"graph/episodes/{uuid}")).AssertZepError(HttpStatusCode.NotFound, "not found");
+    }
+
+    [Fact]
     public async Task Reading_episodes_of_an_unknown_user_answers_404()
     {
         await using var emulator = await TestEmulator.StartAsync();

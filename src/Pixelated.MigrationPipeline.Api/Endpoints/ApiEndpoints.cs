@@ -13,6 +13,7 @@ public static class ApiEndpoints
         api.MapStartMigration();
         api.MapRunQueries();
         api.MapRunControl();
+        api.MapRunRepair();
         api.MapAudit();
         app.MapHealth();
         app.MapOpenApi();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.Repair;
 using Pixelated.MigrationPipeline.Components.RateBudget;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Zep.RateBudget;
@@ -49,6 +50,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<RunDispatcher>();
         services.AddScoped<RunProgress>();
         services.AddScoped<RunControlService>();
+        services.AddScoped<RunRepairService>();
         services.AddScoped<RunHalts>();
         services.AddScoped<AuditTrail>();
 

@@ -41,7 +41,12 @@ internal static class GraphEndpoints
         api.MapGet("/graph/episodes/user/{userId}", EpisodeReads.LastN);
         api.MapPost("/graph/episodes/user/{userId}", EpisodeReads.PageAsync).WithMetadata(ReadOnlyEndpoint.Instance);
         api.MapGet("/graph/episodes/{uuid}", GetEpisode);
+        api.MapDelete("/graph/episodes/{uuid}", DeleteEpisode);
     }
+
+    /// <summary>graph.episode.delete: 200 <c>{"message"}</c>; an unknown uuid answers 404 "not found".</summary>
+    private static IResult DeleteEpisode(string uuid, EmulatorStore store) =>
+        store.DeleteEpisode(uuid) ? Results.Json(new MessageOnlyBody("Episode deleted"), ZepJson.Options) : ZepError.NotFound();
 
     /// <summary>202 Episode. A user_id that does not exist answers 404 "not found".</summary>
     private static async Task<IResult> AddAsync(HttpRequest request, EmulatorStore store, TimeProvider clock)

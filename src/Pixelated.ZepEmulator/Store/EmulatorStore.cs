@@ -126,6 +126,22 @@ public sealed partial class EmulatorStore
         }
     }
 
+    /// <summary>Removes one episode (of a user graph or a standalone graph); false when no episode has that uuid.</summary>
+    public bool DeleteEpisode(string uuid)
+    {
+        lock (_gate)
+        {
+            if (!_episodesByUuid.Remove(uuid, out var episode))
+            {
+                return false;
+            }
+
+            var owner = episode.UserId is { } userId ? _episodesByUser.GetValueOrDefault(userId) : _episodesByGraph.GetValueOrDefault(episode.GraphId ?? string.Empty);
+            owner?.Remove(episode);
+            return true;
+        }
+    }
+
     public StoredEpisode? GetEpisode(string uuid)
     {
         lock (_gate)

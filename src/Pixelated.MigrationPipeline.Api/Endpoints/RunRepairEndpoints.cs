@@ -1,0 +1,33 @@
+using Pixelated.MigrationPipeline.Api.Audit;
+using Pixelated.MigrationPipeline.Api.Auth;
+using Pixelated.MigrationPipeline.Components.Repair;
+
+namespace Pixelated.MigrationPipeline.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/v1/migrations/{id}/repair</c> (operator, audited): reduces the duplicated episodes of the run's users in Zep
+/// to one each and lists duplicated messages; <c>{"dryRun": true}</c> only reports.
+/// </summary>
+public static class RunRepairEndpoints
+{
+    public static void MapRunRepair(this RouteGroupBuilder api)
+    {
+        api.MapPost("/migrations/{id:guid}/repair", async (Guid id, RepairRequest? body, RunRepairService repair, HttpContext http, CancellationToken ct) =>
+            {
+                var report = await repair.RepairAsync(id, body?.DryRun ?? false, ct);
+                if (report is null) return ApiProblems.RunNotFound(id);
+                http.SetAuditDetail(report.Summary);
+                return TypedResults.Ok(report);
+            })
+            .RequireAuthorization(ApiPolicies.Operate)
+            .WithMetadata(new AuditedAction("migration.repair"))
+            .AddEndpointFilter<AuditFilter>()
+            .Produces<RepairReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("RepairMigration")
+            .WithSummary("Delete duplicated episodes Zep holds under the run's keys (the oldest kept) and list duplicated messages; dryRun only reports");
+    }
+}
+
+/// <summary>Optional body of a repair: <c>dryRun</c> reports what would be deleted and deletes nothing.</summary>
+public sealed record RepairRequest(bool DryRun = false);

@@ -46,6 +46,28 @@ public class LongMultilingualMemoryTests
     }
 
     [Fact]
+    public void Text_that_escapes_to_six_times_its_length_splits_into_ten_or_more_parts_that_fit()
+    {
+        var text = string.Concat(Enumerable.Repeat("\u0001\"\\é", 15_000)); // no whitespace; 6 + 2 + 2 + 1 characters once escaped
+
+        var episodes = UserPlanner.Plan("u1", [Items.Memory("m1", text, categories: ["insights"])]).Episodes;
+
+        Assert.InRange(episodes.Count, 10, 99);
+        Assert.All(episodes, e => Assert.InRange(e.Request.Data.Length, 1, UserPlanner.MaxEpisodeChars));
+        Assert.Equal(text, string.Concat(episodes.Select(e => JsonNode.Parse(e.Request.Data)!["memory"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public void Metadata_too_large_for_any_episode_leaves_the_split_as_it_was_for_zep_to_refuse()
+    {
+        var metadata = JsonSerializer.Serialize(new { type = "traits", note = new string('x', UserPlanner.MaxEpisodeChars) });
+
+        var episode = Assert.Single(UserPlanner.Plan("u1", [Items.Memory("m1", "short", metadataJson: metadata)]).Episodes);
+
+        Assert.True(episode.Request.Data.Length > UserPlanner.MaxEpisodeChars);
+    }
+
+    [Fact]
     public void Through_the_batch_api_the_items_carry_the_same_data_as_sent()
     {
         var plan = UserPlanner.Plan("u1", [Items.Memory("m1", LongMultilingualMemory.Text(), metadataJson: LongMultilingualMemory.MetadataJson)]);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -68,14 +69,14 @@ public static class UserPlanner
     private static IEnumerable<PlannedMessage> PlanMessages(string threadId, StagedItem item)
     {
         var role = RoleMapper.Map(item.Role, out var keepOriginal);
-        var parts = TextSplitter.Split(item.Content ?? "", MaxMessageChars);
+        var parts = SentParts.Plain(item.Content ?? "", MaxMessageChars);
         for (var p = 0; p < parts.Count; p++)
         {
             var key = IdempotencyKey.ForMessage(threadId, item.ItemKey, p);
             var metadata = new JsonObject { [IdempotencyKey.MetadataKey] = key, ["mem0_id"] = SourceIdOf(item) };
             if (keepOriginal && item.Role is not null) metadata["mem0_role"] = item.Role;
             if (parts.Count > 1) metadata["pxm_part"] = $"{p + 1}/{parts.Count}";
-            var message = new ZepMessage(parts[p], role, Name: string.IsNullOrWhiteSpace(item.Name) ? null : item.Name,
+            var message = new ZepMessage(parts[p].Sent, role, Name: string.IsNullOrWhiteSpace(item.Name) ? null : item.Name,
                 CreatedAt: Rfc3339(item.CreatedAt), Metadata: metadata);
             yield return new PlannedMessage(key, item.ItemKey, p, message);
         }
@@ -85,7 +86,13 @@ public static class UserPlanner
     {
         var categories = item.CategoriesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(item.CategoriesJson) ?? [];
         var kind = MemoryKind.Detect(categories, item.MetadataJson);
-        var parts = TextSplitter.Split(item.Content ?? "", kind is null ? MaxEpisodeChars : MaxEpisodeChars - 1_000);
+        var text = item.Content ?? "";
+        var parts = kind is null
+            ? SentParts.Plain(text, MaxEpisodeChars)
+            : SentParts.Fit(text, MaxEpisodeChars - 1_000, MaxEpisodeChars,
+                (part, p, count) => StructuredData(kind, part, p, count, item.MetadataJson),
+                first => StructuredJson(kind, "", LargestPart, LargestPart, first ? item.MetadataJson : null).Length,
+                ReadableJson.EscapedWidth);
         for (var p = 0; p < parts.Count; p++)
         {
             var key = IdempotencyKey.ForEpisode(userKey, item.ItemKey, p);
@@ -94,20 +101,36 @@ public static class UserPlanner
             if (kind is not null) metadata["mem0_kind"] = kind;
             if (parts.Count > 1) metadata["pxm_part"] = $"{p + 1}/{parts.Count}";
 
-            var (data, type) = kind is null
-                ? (parts[p], "text")
-                : (StructuredData(kind, parts[p], p, parts.Count, item.MetadataJson), "json");
-            var request = new AddDataRequest(data, type, userKey, Rfc3339(item.CreatedAt), metadata, SourceDescription);
+            var request = new AddDataRequest(parts[p].Sent, kind is null ? "text" : "json", userKey, Rfc3339(item.CreatedAt), metadata, SourceDescription);
             yield return new PlannedEpisode(key, item.ItemKey, p, request);
         }
     }
 
-    private static string StructuredData(string kind, string text, int part, int parts, string? metadataJson)
+    /// <summary>
+    /// The <c>data</c> of a structured memory's episode: <c>{"kind", "memory", "part", "parts", "metadata"}</c> (numbering
+    /// when split, metadata on the first part), written readable (<see cref="ReadableJson"/>): plain ASCII text gives the
+    /// string it always did, and nothing else is escaped beyond what JSON requires.
+    /// </summary>
+    private static string StructuredData(string kind, string text, int part, int parts, string? metadataJson) =>
+        StructuredJson(kind, text, parts > 1 ? part + 1 : null, parts > 1 ? parts : null, part == 0 ? metadataJson : null);
+
+    private const int LargestPart = int.MaxValue; // the widest numbering, for the room a part's envelope leaves
+
+    private static string StructuredJson(string kind, string text, int? part, int? parts, string? metadataJson)
     {
-        var data = new JsonObject { ["kind"] = kind, ["memory"] = text };
-        if (parts > 1) { data["part"] = part + 1; data["parts"] = parts; }
-        if (metadataJson is not null && part == 0) data["metadata"] = JsonNode.Parse(metadataJson);
-        return data.ToJsonString();
+        var json = new StringBuilder(text.Length + 64 + (metadataJson?.Length ?? 0));
+        json.Append("{\"kind\":");
+        ReadableJson.AppendString(json, kind);
+        json.Append(",\"memory\":");
+        ReadableJson.AppendString(json, text);
+        if (part is not null) json.Append(CultureInfo.InvariantCulture, $",\"part\":{part},\"parts\":{parts}");
+        if (metadataJson is not null)
+        {
+            using var metadata = JsonDocument.Parse(metadataJson);
+            json.Append(",\"metadata\":");
+            ReadableJson.AppendValue(json, metadata.RootElement);
+        }
+        return json.Append('}').ToString();
     }
 
     private static string SourceIdOf(StagedItem item) => item.ItemKey[(item.ItemKey.IndexOf(':') + 1)..];

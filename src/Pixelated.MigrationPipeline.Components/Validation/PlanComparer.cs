@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -30,7 +31,7 @@ public static class PlanComparer
             var found = episodesByKey[expected.Key].ToList();
             if (CountFinding(expected.ItemKey, found.Count) is { } f) { findings.Add(f); continue; }
             var actual = found[0];
-            if (!string.Equals(actual.Content, expected.Request.Data, StringComparison.Ordinal))
+            if (!SameData(actual.Content, expected.Request))
                 findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "content"));
             if (!SameInstant(actual.CreatedAt, expected.Request.CreatedAt))
                 findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "created_at"));
@@ -78,6 +79,27 @@ public static class PlanComparer
                 if (ZepReadBack.KeyOf(messages[i].Metadata) is { } key && knownKeys.Contains(key)) continue;
                 yield return new Finding($"zep:message:{messages[i].Uuid ?? $"{threadId}#{i}"}", FindingKind.Extra, "item");
             }
+        }
+    }
+
+    /// <summary>
+    /// The episode holds the planned data: the same string, or for a JSON episode the same JSON (a structured memory written
+    /// before issue 17 escaped every non-ASCII character and <c>'</c> <c>&lt;</c> <c>&amp;</c> <c>+</c>; it is planned
+    /// readable now, and is the same memory).
+    /// </summary>
+    private static bool SameData(string actual, AddDataRequest expected)
+    {
+        if (string.Equals(actual, expected.Data, StringComparison.Ordinal)) return true;
+        if (expected.Type != "json") return false;
+        try
+        {
+            using var held = JsonDocument.Parse(actual);
+            using var planned = JsonDocument.Parse(expected.Data);
+            return JsonElement.DeepEquals(held.RootElement, planned.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false; // not JSON (or strings no UTF-16 can hold): differs
         }
     }
 

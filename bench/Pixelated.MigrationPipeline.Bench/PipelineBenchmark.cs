@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.SyntheticExports;
 using Pixelated.MigrationPipeline.TestInfrastructure;
 using Pixelated.ZepEmulator;
@@ -67,7 +68,7 @@ public static class PipelineBenchmark
                     await using var zep = await ZepEmulatorHost.StartAsync(Emulator());
                     var ledger = await postgres.CreateDatabaseAsync("bench_pipeline");
                     var run = await RunDistributedAsync(files, rabbit.Uri, ledger, zep, settings.workers, settings.mode, settings.clientRpm, settings.migrateConcurrency);
-                    completed &= run.Report.Status == "Completed";
+                    completed &= run.Report.Status == RunStatus.Completed;
                     distributed = Figures(run.Report, run.Zep, baselinePerSecond, settings.rpm, run.PeakRssMb, run.LedgerRows, run.Latencies, new
                     {
                         stagingSeconds = Math.Round(run.StagingSeconds, 2),
@@ -88,7 +89,7 @@ public static class PipelineBenchmark
                 var watch = new ZepRequestWatch(zep);
                 var run = await EmbeddedPipeline.RunAsync(files, folder, zep, settings.mode, settings.clientRpm, settings.migrateConcurrency);
                 var served = watch.Stop();
-                completed &= run.Report.Status == "Completed";
+                completed &= run.Report.Status == RunStatus.Completed;
                 embedded = Figures(run.Report, served, baselinePerSecond, settings.rpm, [run.PeakRssMb], run.LedgerRows, run.UserLatencies, new
                 {
                     stagingSeconds = Math.Round(run.StagingSeconds, 2),
@@ -137,7 +138,7 @@ public static class PipelineBenchmark
         var sorted = latencies.Order().ToList();
         return new
         {
-            status = report.Status,
+            status = StatusNames.ToWire(report.Status),
             users = report.Users.Total,
             items,
             seconds = Math.Round(zep.Seconds, 2),

@@ -13,5 +13,5 @@ public static class ExitCodes
 
     /// <summary>The exit code of a finished run: 0 when it completed cleanly (or planned cleanly, for a dry run), else 3.</summary>
     public static int For(Components.Runs.RunReport report) =>
-        report.Status is "Completed" or "DryRunCompleted" ? Success : FinishedWithErrors;
+        report.Status is Ledger.Entities.RunStatus.Completed or Ledger.Entities.RunStatus.DryRunCompleted ? Success : FinishedWithErrors;
 }

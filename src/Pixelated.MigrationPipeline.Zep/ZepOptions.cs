@@ -12,8 +12,14 @@ public sealed class ZepOptions
     [Required]
     public Uri BaseUrl { get; set; } = new("https://api.getzep.com/api/v2");
 
-    [Required(ErrorMessage = "The Zep API key is missing: set the ZEP_API_KEY environment variable.")]
+    [Required(ErrorMessage = "The Zep API key is missing: set the ZEP_API_KEY environment variable, or Zep:Local=true to write to a local emulator instead of Zep.")]
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// <c>Zep:Local=true</c>: write to a local ZepEmulator started in this process instead of Zep (one-process setup only).
+    /// Hosts without a key refuse to start unless this is set; only the CLI's one-process default falls back to the emulator by itself.
+    /// </summary>
+    public bool Local { get; set; }
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     [Range(1, 600)]

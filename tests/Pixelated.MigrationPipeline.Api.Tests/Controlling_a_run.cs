@@ -25,17 +25,17 @@ public sealed class Controlling_a_run(ApiHost api)
         // Once staged and the user in flight (if any) settled, nothing moves while paused.
         var settled = await api.WaitAsync(runId, r => r.GetProperty("users").GetProperty("total").GetInt32() == Users && InFlight(runId) == 0,
             "staged and quiet while paused");
-        Assert.Equal("Paused", settled.GetProperty("status").GetString());
+        Assert.Equal("paused", settled.GetProperty("status").GetString());
         Assert.Equal("maintenance window", settled.GetProperty("statusReason").GetString());
         await Task.Delay(1000);
         var still = await api.GetRunAsync(runId);
-        Assert.Equal("Paused", still.GetProperty("status").GetString());
+        Assert.Equal("paused", still.GetProperty("status").GetString());
         Assert.Equal(Settled(settled), Settled(still));
         Assert.True(Settled(still) <= 1, $"at most the user in flight at the pause settled, got {Settled(still)}");
 
         await (await api.Operator().PostAsync($"api/v1/migrations/{runId}/resume", null)).AssertAcceptedAsync();
         var done = await api.WaitFinishedAsync(runId);
-        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal(Users, done.GetProperty("users").GetProperty("verified").GetInt32());
 
         await (await api.Operator().PostAsync($"api/v1/migrations/{runId}/pause", null)).AssertProblemAsync(HttpStatusCode.Conflict);
@@ -52,7 +52,7 @@ public sealed class Controlling_a_run(ApiHost api)
         Assert.Equal("cancel", cancelled.GetProperty("action").GetString());
 
         var run = await api.WaitFinishedAsync(runId);
-        Assert.Equal("Cancelled", run.GetProperty("status").GetString());
+        Assert.Equal("cancelled", run.GetProperty("status").GetString());
         Assert.True(run.GetProperty("users").GetProperty("verified").GetInt32() <= 1);
         var zepUsers = api.Emulator.Store.GetUsers().Count(u => u.UserId.StartsWith(prefix, StringComparison.Ordinal));
         Assert.True(zepUsers <= 1, $"at most the user in flight reached Zep, got {zepUsers}");
@@ -78,7 +78,7 @@ public sealed class Controlling_a_run(ApiHost api)
         var retried = await (await api.Operator().PostAsync($"api/v1/migrations/{runId}/retry", null)).AssertAcceptedAsync();
 
         Assert.Equal(1, retried.GetProperty("users").GetInt32());
-        var run = await api.WaitAsync(runId, r => r.GetProperty("status").GetString() == "Completed", "completed after retry");
+        var run = await api.WaitAsync(runId, r => r.GetProperty("status").GetString() == "completed", "completed after retry");
         Assert.Equal(2, run.GetProperty("users").GetProperty("verified").GetInt32());
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Api.Hosting;
 using Pixelated.MigrationPipeline.Api.Tests.Support;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Api.Tests;
 
@@ -95,6 +96,18 @@ public sealed class Health_and_documentation(ApiHost api)
     }
 
     [Fact]
+    public async Task The_openapi_document_lists_run_and_user_statuses_by_their_snake_case_names()
+    {
+        var doc = await (await api.Client(null).GetAsync("openapi/v1.json")).JsonAsync();
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(StatusNames.All<RunStatus>(), EnumOf(schemas, "RunStatus"));
+        Assert.Equal(StatusNames.All<UserStatus>(), EnumOf(schemas, "UserStatus"));
+        Assert.Contains("completed_with_errors", EnumOf(schemas, "RunStatus"));
+        Assert.Contains("dry_run_completed", EnumOf(schemas, "RunStatus"));
+    }
+
+    [Fact]
     public async Task The_interactive_docs_answer()
     {
         var response = await api.Client(null).GetAsync("docs");
@@ -110,6 +123,9 @@ public sealed class Health_and_documentation(ApiHost api)
         var response = await api.Operator().GetAsync("api/v1/nothing-here");
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
+
+    private static string[] EnumOf(JsonElement schemas, string name) =>
+        schemas.GetProperty(name).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToArray();
 
     private static string[] Methods(JsonElement paths, string path) =>
         paths.TryGetProperty(path, out var item) ? item.EnumerateObject().Select(p => p.Name).Order().ToArray() : [];

@@ -31,7 +31,7 @@ public sealed class Reading_runs(ApiHost api)
         var run = await api.WaitFinishedAsync(runId);
 
         Assert.Equal(runId, run.GetProperty("runId").GetGuid());
-        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(3, run.GetProperty("users").GetProperty("verified").GetInt32());
         var progress = run.GetProperty("progress");
         Assert.Equal(100, progress.GetProperty("percent").GetDouble());
@@ -58,10 +58,11 @@ public sealed class Reading_runs(ApiHost api)
 
         var report = await (await api.Viewer().GetAsync($"api/v1/migrations/{runId}/report")).JsonAsync();
 
-        Assert.Equal("CompletedWithErrors", report.GetProperty("status").GetString());
+        Assert.Equal("completed_with_errors", report.GetProperty("status").GetString());
+        Assert.All(report.GetProperty("userLines").EnumerateArray(), u => Assert.Equal("verified", u.GetProperty("status").GetString()));
         Assert.Equal(2, report.GetProperty("userLines").GetArrayLength());
         var problem = Assert.Single(report.GetProperty("problems").EnumerateArray());
-        Assert.Equal("Failed", problem.GetProperty("status").GetString());
+        Assert.Equal("failed", problem.GetProperty("status").GetString());
         Assert.DoesNotContain("Memory 0 of user", report.GetRawText());
         Assert.DoesNotContain("No owner.", report.GetRawText());
     }
@@ -85,7 +86,7 @@ public sealed class Reading_runs(ApiHost api)
             var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason", lines[0]);
             Assert.Equal(2, lines.Count(l => l.StartsWith($"user,{prefix}-u", StringComparison.Ordinal)));
-            Assert.Contains(lines, l => l.StartsWith($"user,{prefix}-u00,Verified,2,", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith($"user,{prefix}-u00,verified,2,", StringComparison.Ordinal));
             Assert.Single(lines, l => l.StartsWith("item,", StringComparison.Ordinal));
             Assert.DoesNotContain("No owner.", string.Join("\n", lines));
         }

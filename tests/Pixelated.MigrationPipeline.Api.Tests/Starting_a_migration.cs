@@ -15,9 +15,10 @@ public sealed class Starting_a_migration(ApiHost api)
 
         var body = await response.AssertAcceptedAsync();
         var runId = body.GetProperty("runId").GetGuid();
+        Assert.Equal("created", body.GetProperty("status").GetString());
         Assert.Equal($"/api/v1/migrations/{runId}", response.Headers.Location?.OriginalString);
         var run = await api.WaitFinishedAsync(runId);
-        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal("api", run.GetProperty("startedVia").GetString());
         Assert.Equal(ApiHost.OperatorName, run.GetProperty("requestedBy").GetString());
         Assert.Equal(4, run.GetProperty("items").GetProperty("migrated").GetInt32());
@@ -52,7 +53,7 @@ public sealed class Starting_a_migration(ApiHost api)
 
         var runId = (await response.AssertAcceptedAsync()).GetProperty("runId").GetGuid();
         var run = await api.WaitFinishedAsync(runId);
-        Assert.Equal("DryRunCompleted", run.GetProperty("status").GetString());
+        Assert.Equal("dry_run_completed", run.GetProperty("status").GetString());
         Assert.True(run.GetProperty("dryRun").GetBoolean());
         Assert.False(api.Emulator.Store.UserExists($"{prefix}-u00"));
     }

@@ -1,6 +1,7 @@
 using Pixelated.MigrationPipeline.Api.Audit;
 using Pixelated.MigrationPipeline.Api.Auth;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Api.Endpoints;
 
@@ -34,12 +35,12 @@ public static class MigrationEndpoints
             StartedVia: "api", RequestedBy: http.User.Identity?.Name), ct);
         http.SetRunId(runId);
         var location = RunLinks.Run(runId);
-        return TypedResults.Accepted(location, new StartedRun(runId, "Created", location));
+        return TypedResults.Accepted(location, new StartedRun(runId, RunStatus.Created, location));
     }
 }
 
 /// <summary>The answer to a start: the run's id and where to follow it.</summary>
-public sealed record StartedRun(Guid RunId, string Status, string Location);
+public sealed record StartedRun(Guid RunId, RunStatus Status, string Location);
 
 public static class RunLinks
 {

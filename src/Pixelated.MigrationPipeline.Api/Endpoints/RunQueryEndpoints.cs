@@ -47,8 +47,8 @@ public static class RunQueryEndpoints
         UserStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (!Enum.TryParse<UserStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsDigit(status[0]))
-                return ApiProblems.BadRequest($"Unknown user status; use one of: {string.Join(", ", Enum.GetNames<UserStatus>().Select(n => n.ToLowerInvariant()))}.");
+            if (!StatusNames.TryParse<UserStatus>(status, out var parsed))
+                return ApiProblems.BadRequest($"Unknown user status; use one of: {string.Join(", ", StatusNames.All<UserStatus>())}.");
             filter = parsed;
         }
         return await query.UsersAsync(id, filter, ct) is { } users ? TypedResults.Ok(new UserList(id, users)) : ApiProblems.RunNotFound(id);
@@ -61,7 +61,7 @@ public sealed record UserList(Guid RunId, IReadOnlyList<UserLine> Users);
 
 /// <summary>A run at a glance: status, totals, progress (rate, ETA) and what a rerun would do.</summary>
 public sealed record RunStatusView(
-    Guid RunId, string Status, string? StatusReason, bool DryRun, string StartedVia, string? RequestedBy,
+    Guid RunId, RunStatus Status, string? StatusReason, bool DryRun, string StartedVia, string? RequestedBy,
     DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, UserTotals Users, ItemTotals Items, long ZepRequests,
     ProgressView Progress, RerunPlan Rerun, string Report)
 {

@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +40,8 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<UploadStore>();
         services.AddScoped<StartRequestReader>();
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Statuses (and every other enum) by their snake_case wire names, in the JSON and in the OpenAPI document's enums.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(StatusNames.JsonConverter()));
 
         services.AddHttpClient(ZepHealthCheck.ClientName);
         services.AddSingleton<ZepHealthCheck>();

@@ -1,8 +1,13 @@
 using Pixelated.MigrationPipeline.Api.Endpoints;
+using Pixelated.MigrationPipeline.Components;
+using Pixelated.MigrationPipeline.LocalZep;
 
 namespace Pixelated.MigrationPipeline.Api.Hosting;
 
-/// <summary>Builds the API host: appsettings.json beside the executable, environment, command line, then the caller's overrides.</summary>
+/// <summary>
+/// Builds the API host: appsettings.json beside the executable, environment, command line, then the caller's overrides.
+/// Zep is the one <c>ZEP_API_KEY</c> opens; a local emulator only with <c>Zep:Local=true</c> (in-memory bus); neither: refused.
+/// </summary>
 public static class MigrationApi
 {
     /// <param name="configure">Last changes to the builder (tests: extra logging providers).</param>
@@ -16,7 +21,8 @@ public static class MigrationApi
             ContentRootPath = AppContext.BaseDirectory,
         });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
-        await EmbeddedZep.StartIfNeededAsync(builder, ct);
+        var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        await builder.UseConfiguredZepAsync(inOneProcess: !pipeline.UsesRabbitMq, ct); // no key and no Zep:Local=true: refuses
         builder.Services.AddMigrationApi(builder.Configuration);
         configure?.Invoke(builder);
 

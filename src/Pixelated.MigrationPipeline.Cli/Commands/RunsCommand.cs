@@ -26,7 +26,7 @@ public static class RunsCommand
                 {
                     runId = r.RunId, status = ReportPrinter.StatusWord(r.Status), dryRun = r.DryRun, startedVia = r.StartedVia,
                     createdAt = r.CreatedAt, finishedAt = r.FinishedAt, users = r.Users, usersSettled = r.UsersSettled, zepRequests = r.ZepRequests,
-                }), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+                }), ReportPrinter.Json));
                 return ExitCodes.Success;
             }
             var console = TableConsole.For(output);

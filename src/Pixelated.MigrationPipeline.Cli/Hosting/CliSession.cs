@@ -5,7 +5,7 @@ using Pixelated.MigrationPipeline.Cli.Commands;
 namespace Pixelated.MigrationPipeline.Cli.Hosting;
 
 /// <summary>
-/// Runs a command's work inside a host: the whole pipeline (with the embedded ZepEmulator unless <c>ZEP_API_KEY</c> is set),
+/// Runs a command's work inside a host: the whole pipeline (in one process, the embedded ZepEmulator unless <c>ZEP_API_KEY</c> is set),
 /// or the ledger alone for commands that only read or change the ledger. Failures to start become exit code 1 with one line.
 /// </summary>
 public static class CliSession
@@ -17,7 +17,10 @@ public static class CliSession
         var overrides = CliHost.ModeOverrides(bus, configuration);
         try
         {
-            await using var localZep = await LocalZep.LocalZep.StartIfNeededAsync(configuration, ct);
+            // One process without ZEP_API_KEY: a local emulator, and a line on standard error that says so and where its data is.
+            // With RabbitMQ, as on every deployed host, no key means refusal unless Zep:Local=true.
+            await using var localZep = await LocalZep.LocalZep.StartIfChosenAsync(configuration, inOneProcess: bus != "rabbitmq", localByDefault: true, ct);
+            if (localZep is not null) await error.WriteLineAsync(localZep.Notice);
             foreach (var (key, value) in localZep?.Settings ?? new Dictionary<string, string?>()) overrides[key] = value;
             using var host = CliHost.BuildPipeline(overrides, verbose);
             await host.StartAsync(ct);

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 using Spectre.Console;
 
 namespace Pixelated.MigrationPipeline.Cli.Output;
@@ -8,10 +8,11 @@ namespace Pixelated.MigrationPipeline.Cli.Output;
 /// <summary>Prints a <see cref="RunReport"/> as tables or as one JSON object.</summary>
 public static class ReportPrinter
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>The CLI's JSON: statuses (and every other enum) by their snake_case wire names, as the API's.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { StatusNames.JsonConverter() } };
 
-    /// <summary>The status word used in JSON output: <c>completed</c>, <c>completed_with_errors</c>, ...</summary>
-    public static string StatusWord(string status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status);
+    /// <summary>The status word of every output: <c>completed</c>, <c>completed_with_errors</c>, <c>verified</c>, ... (<see cref="StatusNames"/>).</summary>
+    public static string StatusWord<TStatus>(TStatus status) where TStatus : struct, Enum => StatusNames.ToWire(status);
 
     public static void PrintJson(RunReport report, TextWriter output, bool full)
     {
@@ -65,14 +66,14 @@ public static class ReportPrinter
             console.MarkupLine($"[bold]reconciled[/] {report.AdoptedUnits} write unit(s) were already in Zep under their keys and were adopted, not written again");
 
         var users = new Table().AddColumns("user", "status", "items", "note");
-        foreach (var u in report.UserLines) users.AddRow(Markup.Escape(u.User), u.Status, $"{u.Items}", Markup.Escape(u.Error ?? ""));
+        foreach (var u in report.UserLines) users.AddRow(Markup.Escape(u.User), StatusWord(u.Status), $"{u.Items}", Markup.Escape(u.Error ?? ""));
         console.Write(users);
 
         if (report.Problems.Count > 0)
         {
             var problems = new Table().AddColumns("status", "user", "item", "reason");
             foreach (var p in report.Problems)
-                problems.AddRow(p.Status, Markup.Escape(p.User), Markup.Escape(p.ItemKey), Markup.Escape(p.Reason ?? ""));
+                problems.AddRow(StatusWord(p.Status), Markup.Escape(p.User), Markup.Escape(p.ItemKey), Markup.Escape(p.Reason ?? ""));
             console.Write(problems);
         }
         if (report.Findings.Count > 0)

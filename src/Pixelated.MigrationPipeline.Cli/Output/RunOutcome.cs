@@ -1,4 +1,5 @@
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Cli.Output;
 
@@ -16,6 +17,6 @@ public static class RunOutcome
         else ReportPrinter.PrintTable(report, output);
         if (report.IsFinished) return ExitCodes.For(report);
         await error.WriteLineAsync($"run {runId} is {ReportPrinter.StatusWord(report.Status)}; it goes on where it is (see 'report --run {runId}', 'resume --run {runId}')");
-        return report.Status == "Paused" ? ExitCodes.FinishedWithErrors : ExitCodes.CouldNotRun;
+        return report.Status == RunStatus.Paused ? ExitCodes.FinishedWithErrors : ExitCodes.CouldNotRun;
     }
 }

@@ -72,7 +72,7 @@ public sealed class DropFolderWatcher(IServiceScopeFactory scopes, IOptions<Pipe
             var target = run.Status == Ledger.Entities.RunStatus.Completed ? "done" : "failed";
             File.Move(path, Path.Combine(folder, target, Path.GetFileName(path)), overwrite: true);
             _inFlight.Remove(runId);
-            logger.LogInformation("Run {RunId} finished as {Status}; file moved to {Target}/", runId, run.Status, target);
+            logger.LogInformation("Run {RunId} finished as {Status}; file moved to {Target}/", runId, Ledger.Entities.StatusNames.ToWire(run.Status), target);
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (RunHalts.Finished.Contains(run.Status))
-            return ControlResult.Conflict($"run {runId} is {run.Status}; nothing to resume (retry sends failed users again)");
+            return ControlResult.Conflict($"run {runId} is {StatusNames.ToWire(run.Status)}; nothing to resume (retry sends failed users again)");
 
         if (run.IngestedAt is null)
         {
@@ -61,7 +61,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         if (run is null) return ControlResult.NotFound(runId);
         if (run.DryRun) return ControlResult.Conflict($"run {runId} is a dry run; start a real run instead");
         if (run.Status is RunStatus.Created or RunStatus.Ingesting or RunStatus.Cancelled)
-            return ControlResult.Conflict($"run {runId} is {run.Status}; retry applies once users have been migrated");
+            return ControlResult.Conflict($"run {runId} is {StatusNames.ToWire(run.Status)}; retry applies once users have been migrated");
 
         var users = await db.RunUsers.Where(u => u.RunId == runId && (u.Status == UserStatus.Failed || u.Status == UserStatus.Mismatched))
             .Select(u => u.UserKey).ToListAsync(ct);

@@ -20,7 +20,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
         if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
-            return ControlResult.Conflict($"run {runId} is {run.Status}; only a running run can be paused");
+            return ControlResult.Conflict($"run {runId} is {StatusNames.ToWire(run.Status)}; only a running run can be paused");
         run.Status = RunStatus.Paused;
         run.StatusReason = reason;
         await db.SaveChangesAsync(ct);
@@ -35,7 +35,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         await using var transaction = await RunDispatchLock.BeginAsync(db, runId, ct);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return ControlResult.NotFound(runId);
-        if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {run.Status}");
+        if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {StatusNames.ToWire(run.Status)}");
         run.Status = RunStatus.Cancelled;
         run.StatusReason = reason ?? "cancelled by an operator";
         await db.SaveChangesAsync(ct);

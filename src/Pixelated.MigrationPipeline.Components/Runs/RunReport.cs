@@ -1,10 +1,13 @@
+using Pixelated.MigrationPipeline.Ledger.Entities;
+
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>The migration report of one run: totals, progress, users, every failed or skipped item with its reason, validation
-/// findings, and what a rerun would do. Keys, counts and reasons only, never content.</summary>
+/// findings, and what a rerun would do. Keys, counts and reasons only, never content. Statuses are enums here; every
+/// interface shows them by their snake_case wire names (<see cref="StatusNames"/>).</summary>
 public sealed record RunReport(
     Guid RunId,
-    string Status,
+    RunStatus Status,
     bool DryRun,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
@@ -40,14 +43,14 @@ public sealed record UserTotals(int Total, int Verified, int Failed, int Skipped
 
 public sealed record ItemTotals(int Total, int Migrated, int Skipped, int Failed, int Pending);
 
-public sealed record UserLine(string User, string Status, int Items, string? Error);
+public sealed record UserLine(string User, UserStatus Status, int Items, string? Error);
 
-public sealed record ItemProblem(string Status, string User, string ItemKey, string File, long Record, string? Reason);
+public sealed record ItemProblem(ItemStatus Status, string User, string ItemKey, string File, long Record, string? Reason);
 
 public sealed record FindingLine(string User, string ItemKey, string Kind, string Field);
 
 /// <summary>A run's status and progress, without the report's lines (<see cref="RunReportQuery.ProgressAsync"/>).</summary>
-public sealed record RunProgressSnapshot(Guid RunId, string Status, DateTimeOffset? FinishedAt, RunProgressFigures Progress)
+public sealed record RunProgressSnapshot(Guid RunId, RunStatus Status, DateTimeOffset? FinishedAt, RunProgressFigures Progress)
 {
     public bool IsFinished => FinishedAt is not null;
 }
@@ -67,5 +70,5 @@ public sealed record RerunPlan(int UsersToRetry, int UsersUnfinished, int ItemsT
 }
 
 /// <summary>One line of the runs list.</summary>
-public sealed record RunSummary(Guid RunId, string Status, bool DryRun, string StartedVia, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
+public sealed record RunSummary(Guid RunId, RunStatus Status, bool DryRun, string StartedVia, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
     int Users, int UsersSettled, long ZepRequests);

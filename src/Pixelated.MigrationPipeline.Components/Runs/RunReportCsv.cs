@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>
 /// A run report as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma, a quote or a
 /// line break, quotes doubled): one row per user, one per failed or skipped item, one per validation finding.
-/// Keys, statuses and reasons only, never content (the report holds none).
+/// Keys, statuses (by their snake_case wire names, <see cref="StatusNames"/>) and reasons only, never content (the report holds none).
 /// </summary>
 public static class RunReportCsv
 {
@@ -20,12 +21,12 @@ public static class RunReportCsv
         foreach (var u in report.UserLines)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRowAsync(writer, ["user", u.User, u.Status, u.Items.ToString(CultureInfo.InvariantCulture), "", "", "", "", "", u.Error]);
+            await WriteRowAsync(writer, ["user", u.User, StatusNames.ToWire(u.Status), u.Items.ToString(CultureInfo.InvariantCulture), "", "", "", "", "", u.Error]);
         }
         foreach (var p in report.Problems)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRowAsync(writer, ["item", p.User, p.Status, "", p.ItemKey, p.File, p.Record.ToString(CultureInfo.InvariantCulture), "", "", p.Reason]);
+            await WriteRowAsync(writer, ["item", p.User, StatusNames.ToWire(p.Status), "", p.ItemKey, p.File, p.Record.ToString(CultureInfo.InvariantCulture), "", "", p.Reason]);
         }
         foreach (var f in report.Findings)
         {

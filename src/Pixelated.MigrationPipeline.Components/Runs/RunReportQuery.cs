@@ -29,7 +29,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var problems = await db.StagedItems.AsNoTracking()
             .Where(i => i.RunId == runId && (i.Status == ItemStatus.Failed || i.Status == ItemStatus.Skipped))
             .OrderBy(i => i.SourceFile).ThenBy(i => i.RecordIndex).ThenBy(i => i.ItemKey).Take(MaxLines) // source order, whatever the staging order
-            .Select(i => new ItemProblem(i.Status.ToString(), i.UserKey, i.ItemKey, i.SourceFile, i.RecordIndex, i.Reason))
+            .Select(i => new ItemProblem(i.Status, i.UserKey, i.ItemKey, i.SourceFile, i.RecordIndex, i.Reason))
             .ToListAsync(ct);
         var findings = await db.Findings.AsNoTracking().Where(f => f.RunId == runId).OrderBy(f => f.Id).Take(MaxLines)
             .Select(f => new FindingLine(f.UserKey, f.ItemKey, f.Kind.ToString(), f.Field))
@@ -50,10 +50,10 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             InProgress = UsersInProgress(users.Select(u => (u.Status, 1))),
         };
 
-        return new RunReport(run.Id, run.Status.ToString(), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
+        return new RunReport(run.Id, run.Status, run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
             run.ZepRequests + users.Sum(u => u.ZepRequests),
             users.OrderBy(u => u.UserKey, StringComparer.Ordinal)
-                .Select(u => new UserLine(u.UserKey, u.Status.ToString(), itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
+                .Select(u => new UserLine(u.UserKey, u.Status, itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
             problems, findings)
         {
             StartedVia = run.StartedVia,
@@ -82,7 +82,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .GroupBy(i => i.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         var items = ItemTotalsOf(itemCounts.Select(c => (c.Status, c.Count)));
         var userTotals = new UserTotals(users.Sum(u => u.Count), 0, 0, 0, 0) { InProgress = UsersInProgress(users.Select(u => (u.Status, u.Count))) };
-        return new RunProgressSnapshot(run.Id, run.Status.ToString(), run.FinishedAt, ProgressOf(run, items, userTotals));
+        return new RunProgressSnapshot(run.Id, run.Status, run.FinishedAt, ProgressOf(run, items, userTotals));
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         return recent.Select(r =>
         {
             var users = counts.GetValueOrDefault(r.Id);
-            return new RunSummary(r.Id, r.Status.ToString(), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
+            return new RunSummary(r.Id, r.Status, r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
                 users?.Total ?? 0, users?.Settled ?? 0, r.ZepRequests + (users?.ZepRequests ?? 0));
         }).ToList();
     }
@@ -135,7 +135,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var keys = users.Select(u => u.UserKey).ToList();
         var counts = await db.StagedItems.AsNoTracking().Where(i => i.RunId == runId && keys.Contains(i.UserKey))
             .GroupBy(i => i.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(c => c.Key, c => c.Count, ct);
-        return users.Select(u => new UserLine(u.UserKey, u.Status.ToString(), counts.GetValueOrDefault(u.UserKey), u.Error)).ToList();
+        return users.Select(u => new UserLine(u.UserKey, u.Status, counts.GetValueOrDefault(u.UserKey), u.Error)).ToList();
     }
 
     /// <summary>How many of a run's users (or the one user) were updated after <paramref name="since"/> (e.g. validated again).</summary>

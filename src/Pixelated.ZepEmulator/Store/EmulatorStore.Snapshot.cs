@@ -4,7 +4,8 @@ namespace Pixelated.ZepEmulator;
 
 /// <summary>
 /// Saving and loading the stored data (users, threads, messages, episodes; not batches, counters or faults), so that a
-/// local emulator can outlive one process: the CLI's embedded mode keeps its Zep beside its SQLite ledger.
+/// local emulator can outlive one process: the CLI's embedded mode keeps its Zep beside its SQLite ledger. The file holds
+/// the migrated clinical data in clear text, so it is written owner-only (<see cref="StateFileMode"/>).
 /// </summary>
 public sealed partial class EmulatorStore
 {
@@ -28,11 +29,21 @@ public sealed partial class EmulatorStore
                 _messagesByThread.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
                 [.. _episodesByUuid.Values.OrderBy(e => e.Sequence)]);
         }
+        // The file holds clinical data in clear text: created owner-only (0600) before a byte is written, then renamed
+        // over the old one, so the state file is never readable by others, not even for a moment.
         var temporary = path + ".tmp";
-        await using (var file = File.Create(temporary))
+        File.Delete(temporary); // a leftover from a crash may have other permissions; the mode applies only to a new file
+        await using (var file = new FileStream(temporary, OwnerOnly))
             await JsonSerializer.SerializeAsync(file, snapshot, SnapshotJson, ct);
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Read and write for the owner only (Unix; on Windows the file inherits its folder's ACL).</summary>
+    public const UnixFileMode StateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private static FileStreamOptions OwnerOnly => OperatingSystem.IsWindows()
+        ? new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write }
+        : new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = StateFileMode };
 
     /// <summary>Replaces the data with the file's; a missing file leaves the store empty.</summary>
     public async Task LoadAsync(string path, CancellationToken ct = default)

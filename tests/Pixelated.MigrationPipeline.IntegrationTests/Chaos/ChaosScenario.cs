@@ -4,6 +4,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Chaos;
 
@@ -152,7 +153,7 @@ public sealed class ChaosScenario : IAsyncDisposable
                           $"emulator requests {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}, batches {stats.Batches} " +
                           $"({string.Join(' ', Zep.Store.GetBatches().GroupBy(b => b.Status).Select(g => $"{g.Key}:{g.Count()}"))}); checker: {check}");
         Assert.True(check.Lost.Count == 0 && check.Duplicated.Count == 0 && check.Unexpected.Count == 0, check.ToString());
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(Expected.Users.Count(), report.Users.Total);
         Assert.Equal(report.Users.Total, report.Users.Verified);
         Assert.Equal(Expected.Memories.Count + Expected.Messages.Count, report.Items.Migrated);

@@ -3,6 +3,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Control;
 
@@ -15,7 +16,7 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-control-").FullName;
 
-    private static readonly string[] InFlight = ["Queued", "Migrating", "Migrated"];
+    private static readonly UserStatus[] InFlight = [UserStatus.Queued, UserStatus.Migrating, UserStatus.Migrated];
 
     private string _ledger = "";
 
@@ -60,19 +61,19 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         var paused = await pipeline.WaitForAsync(runId, r => CountInFlight(r) == 0, TimeSpan.FromMinutes(1), "users in flight settling");
         await Task.Delay(1500);
         var later = await pipeline.ReportAsync(runId);
-        output.WriteLine($"paused with {paused.Users.Verified} verified; 1.5 s later {later.Users.Verified}; waiting {later.UserLines.Count(u => u.Status == "Staged")}");
-        Assert.Equal("Paused", later.Status);
+        output.WriteLine($"paused with {paused.Users.Verified} verified; 1.5 s later {later.Users.Verified}; waiting {later.UserLines.Count(u => u.Status == UserStatus.Staged)}");
+        Assert.Equal(RunStatus.Paused, later.Status);
         Assert.Equal("clinic asked to wait", later.StatusReason);
         Assert.False(later.IsFinished);
         Assert.Equal(paused.Users.Verified, later.Users.Verified);
         Assert.Equal(0, CountInFlight(later));
-        Assert.Contains(later.UserLines, u => u.Status == "Staged");
+        Assert.Contains(later.UserLines, u => u.Status == UserStatus.Staged);
         Assert.Equal(ControlOutcome.Conflict, (await pipeline.ControlAsync(c => c.PauseAsync(runId, null, default))).Outcome);
         await AssertProgressAgreesWithReportAsync(pipeline, later);
 
         Assert.Equal(ControlOutcome.Done, (await pipeline.ControlAsync(c => c.ResumeAsync(runId, default))).Outcome);
         var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(3), "the run finishing");
-        Assert.Equal("Completed", done.Status);
+        Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Equal(6, done.Users.Verified);
         await AssertProgressAgreesWithReportAsync(pipeline, done);
         var expected = ExpectedExport.LoadFiles(files);
@@ -101,11 +102,11 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(2), "the cancelled run settling");
 
         output.WriteLine($"cancelled: {done.Users.Verified} verified, {done.Users.Cancelled} cancelled; rerun: {done.Rerun.Summary}");
-        Assert.Equal("Cancelled", done.Status);
+        Assert.Equal(RunStatus.Cancelled, done.Status);
         Assert.Equal("wrong export", done.StatusReason);
         Assert.True(done.Users.Cancelled >= 1);
         Assert.Equal(6, done.Users.Verified + done.Users.Cancelled);
-        foreach (var user in done.UserLines.Where(u => u.Status == "Cancelled"))
+        foreach (var user in done.UserLines.Where(u => u.Status == UserStatus.Cancelled))
         {
             Assert.False(zep.Store.UserExists(user.User), $"cancelled user {user.User} was written to Zep");
             Assert.Contains("cancelled", user.Error);
@@ -122,7 +123,7 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         await using (var row = await query.ExecuteReaderAsync())
         {
             Assert.True(await row.ReadAsync());
-            Assert.Equal(("Cancelled", "wrong export", 6L, (long)done.Users.Verified, (long)done.Users.Cancelled),
+            Assert.Equal(("cancelled", "wrong export", 6L, (long)done.Users.Verified, (long)done.Users.Cancelled),
                 (row.GetString(0), row.GetString(1), row.GetInt64(2), row.GetInt64(3), row.GetInt64(4)));
             Assert.Equal(((long)done.Items.Total, (long)done.Items.Migrated, (long)done.Items.Pending), (row.GetInt64(5), row.GetInt64(6), row.GetInt64(7)));
         }
@@ -141,9 +142,9 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         var runId = await pipeline.StartRunAsync(new RunRequest(files, Users: ["patient-0001"]));
         var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(2), "the run finishing");
 
-        Assert.Equal("Completed", done.Status);
-        Assert.Equal(["patient-0001"], done.UserLines.Where(u => u.Status == "Verified").Select(u => u.User));
-        Assert.Equal(2, done.UserLines.Count(u => u.Status == "Skipped" && u.Error == RunFilter.NotSelectedUser));
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal(["patient-0001"], done.UserLines.Where(u => u.Status == UserStatus.Verified).Select(u => u.User));
+        Assert.Equal(2, done.UserLines.Count(u => u.Status == UserStatus.Skipped && u.Error == RunFilter.NotSelectedUser));
         Assert.Equal(done.Items.Total, done.Items.Migrated + done.Items.Skipped);
         Assert.All(done.Problems.Where(p => p.User != "patient-0001"), p => Assert.Equal(RunFilter.NotSelectedUser, p.Reason));
         Assert.True(zep.Store.UserExists("patient-0001"));
@@ -161,8 +162,8 @@ public sealed class When_an_operator_controls_a_run(InfrastructureFixture infras
         var runId = await pipeline.StartRunAsync(new RunRequest(files, Session: "session-0001-0"));
         var done = await pipeline.WaitForAsync(runId, r => r.IsFinished, TimeSpan.FromMinutes(2), "the run finishing");
 
-        Assert.Equal("Completed", done.Status);
-        Assert.Equal([("patient-0000", "Skipped"), ("patient-0001", "Verified")], done.UserLines.Select(u => (u.User, u.Status)));
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal([("patient-0000", UserStatus.Skipped), ("patient-0001", UserStatus.Verified)], done.UserLines.Select(u => (u.User, u.Status)));
         var messages = zep.Store.GetThreadIds("patient-0001").SelectMany(zep.Store.GetMessages).ToList();
         Assert.Equal(done.Items.Migrated, messages.Count);
         Assert.True(messages.Count > 0);

@@ -82,7 +82,7 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
         var csv = await cli.RunAsync(EnvironmentFor(zep), ["report", "--run", runId, "--format", "csv"]);
         var rows = csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason", rows[0]);
-        Assert.Contains(rows, r => r.StartsWith("user,patient-0001,Mismatched,", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("user,patient-0001,mismatched,", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("finding,patient-0001,", StringComparison.Ordinal) && r.Contains(",Differs,content,", StringComparison.Ordinal));
 
         var runs = await cli.RunAsync(EnvironmentFor(zep), ["runs", "--json"]);
@@ -97,7 +97,7 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
         var audit = ReadAudit(database);
         Assert.Contains(("cli", "migration.revalidate", runId, 0L), audit);
         Assert.Contains(("cli", "migration.pause", runId, 2L), audit);
-        Assert.Equal([("patient-0000", "Verified", 0L), ("patient-0001", "Mismatched", 1L)], ReadUsersView(database));
+        Assert.Equal([("patient-0000", "verified", 0L), ("patient-0001", "mismatched", 1L)], ReadUsersView(database));
     }
 
     private static async Task<JsonElement> ReportAsync(CliProcess cli, ZepEmulatorHost zep, string runId)

@@ -3,6 +3,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Control;
 
@@ -24,7 +25,7 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
         await using var pipeline = await PipelineHost.StartAsync(zep, PipelineHost.Distributed(infrastructure.RabbitMqUri, ledger));
         var files = SyntheticClinicExport.Write(_folder, users: 3, memoriesPerUser: 3, messagesPerUser: 5);
         var first = await pipeline.MigrateAsync(files, TimeSpan.FromMinutes(2));
-        Assert.Equal("Completed", first.Status);
+        Assert.Equal(RunStatus.Completed, first.Status);
 
         var edited = FirstMessageOf(zep.Store, "patient-0000");
         var deleted = FirstMessageOf(zep.Store, "patient-0001");
@@ -41,7 +42,7 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
         var checkedAgain = await pipeline.WaitForAsync(first.RunId, r => r.Users.Mismatched == 3, TimeSpan.FromMinutes(1), "three mismatched users");
 
         output.WriteLine(string.Join("\n", checkedAgain.Findings));
-        Assert.Equal("CompletedWithErrors", checkedAgain.Status);
+        Assert.Equal(RunStatus.CompletedWithErrors, checkedAgain.Status);
         Assert.Equal(writesBefore, WritesOf(zep.Store)); // revalidation wrote nothing
         var editFinding = Assert.Single(checkedAgain.Findings, f => f.User == "patient-0000");
         Assert.Equal(("Differs", "content"), (editFinding.Kind, editFinding.Field));
@@ -58,12 +59,12 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
 
         Assert.Equal(messagesBefore + 1, zep.Store.GetStats().Messages); // exactly the deleted message, once
         Assert.Equal(deleted.Content, zep.Store.GetMessages(deleted.ThreadId).Single(m => KeyOf(m) == KeyOf(deleted)).Content);
-        Assert.Equal("Verified", retried.UserLines.Single(u => u.User == "patient-0001").Status);
+        Assert.Equal(UserStatus.Verified, retried.UserLines.Single(u => u.User == "patient-0001").Status);
         // The edited message is still there under its key, so nothing is re-sent over it: the difference stays reported,
         // as does the message someone else added (the migration never deletes from Zep).
-        Assert.Equal("Mismatched", retried.UserLines.Single(u => u.User == "patient-0000").Status);
-        Assert.Equal("Mismatched", retried.UserLines.Single(u => u.User == "patient-0002").Status);
-        Assert.Equal("CompletedWithErrors", retried.Status);
+        Assert.Equal(UserStatus.Mismatched, retried.UserLines.Single(u => u.User == "patient-0000").Status);
+        Assert.Equal(UserStatus.Mismatched, retried.UserLines.Single(u => u.User == "patient-0002").Status);
+        Assert.Equal(RunStatus.CompletedWithErrors, retried.Status);
     }
 
     [Fact]
@@ -76,14 +77,14 @@ public sealed class When_zep_changes_after_a_run(InfrastructureFixture infrastru
 
         var dry = await pipeline.MigrateAsync(files, TimeSpan.FromMinutes(2), dryRun: true);
         var afterDry = zep.Store.GetStats();
-        Assert.Equal("DryRunCompleted", dry.Status);
+        Assert.Equal(RunStatus.DryRunCompleted, dry.Status);
         Assert.Equal(0, dry.ZepRequests);
         Assert.Equal((0, 0, 0, 0), (afterDry.Users, afterDry.Threads, afterDry.Messages, afterDry.Episodes));
         Assert.Equal(0, afterDry.Requests.Values.Sum());
         Assert.Equal(ControlOutcome.Conflict, (await pipeline.ControlAsync(c => c.RetryAsync(dry.RunId, default))).Outcome);
 
         var real = await pipeline.MigrateAsync(files, TimeSpan.FromMinutes(2));
-        Assert.Equal("Completed", real.Status);
+        Assert.Equal(RunStatus.Completed, real.Status);
         Assert.Equal(real.Items.Total, real.Items.Migrated);
         var expected = ExpectedExport.LoadFiles(files);
         var check = MigrationChecker.Check(zep.Store, expected);

@@ -2,6 +2,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
@@ -24,7 +25,7 @@ public sealed class When_an_export_is_staged_into_postgres(InfrastructureFixture
         var report = await pipeline.MigrateAsync([files[0], twice], TimeSpan.FromMinutes(3), dryRun: true);
 
         output.WriteLine($"{report.Status}: items {report.Items}");
-        Assert.Equal("DryRunCompleted", report.Status);
+        Assert.Equal(RunStatus.DryRunCompleted, report.Status);
         Assert.Equal(40 * 180, report.Items.Total);
         Assert.Equal(40, report.Users.Total);
         Assert.Equal(0, zep.Store.GetStats().Episodes);
@@ -53,7 +54,7 @@ public sealed class When_an_export_is_staged_into_postgres(InfrastructureFixture
         var report = await pipeline.MigrateAsync([file], TimeSpan.FromMinutes(3));
 
         output.WriteLine($"{report.Status}: items {report.Items}");
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(3, report.Items.Total);
         Assert.Equal(3, report.Items.Migrated);
         Assert.Equal(3, report.Users.Total);

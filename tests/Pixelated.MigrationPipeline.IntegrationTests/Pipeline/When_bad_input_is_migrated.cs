@@ -41,7 +41,7 @@ public sealed class When_bad_input_is_migrated(ITestOutputHelper output) : IDisp
         var problems = report.Json.GetProperty("problems").EnumerateArray().ToList();
         Assert.Equal(failed + skipped, problems.Count);
         Assert.All(problems, p => Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("reason").GetString())));
-        Assert.All(problems.Where(p => p.GetProperty("status").GetString() == "Failed"),
+        Assert.All(problems.Where(p => p.GetProperty("status").GetString() == "failed"),
             p => Assert.Contains(p.GetProperty("file").GetString()!.Split('!')[0], p.GetProperty("reason").GetString()!));
 
         var everything = migrate.Output + migrate.Error + report.Output + report.Error;

@@ -2,6 +2,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
@@ -26,7 +27,7 @@ public sealed class When_exports_migrate_over_rabbitmq_and_postgres(Infrastructu
 
         output.WriteLine($"[{writeMode}] status {report.Status}, users {report.Users}, items {report.Items}, zep requests {report.ZepRequests}; " +
                          $"emulator: {zep.Store.GetStats().Batches} batches, {zep.Store.GetStats().Messages} messages, {zep.Store.GetStats().Episodes} episodes");
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(expected.Users.Count(), report.Users.Total);
         Assert.True(report.Users.Total >= 4);
         Assert.Equal(report.Users.Total, report.Users.Verified);
@@ -55,8 +56,8 @@ public sealed class When_exports_migrate_over_rabbitmq_and_postgres(Infrastructu
         var afterSecond = zep.Store.GetStats();
 
         output.WriteLine($"[{writeMode}] first run: {first.ZepRequests} Zep requests; second run: {second.ZepRequests}");
-        Assert.Equal("Completed", first.Status);
-        Assert.Equal("Completed", second.Status);
+        Assert.Equal(RunStatus.Completed, first.Status);
+        Assert.Equal(RunStatus.Completed, second.Status);
         Assert.NotEqual(first.RunId, second.RunId);
         Assert.Equal(second.Users.Total, second.Users.Verified);
         Assert.Equal((afterFirst.Users, afterFirst.Threads, afterFirst.Messages, afterFirst.Episodes),

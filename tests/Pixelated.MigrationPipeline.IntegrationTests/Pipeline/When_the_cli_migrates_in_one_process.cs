@@ -33,6 +33,11 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
         Assert.True(json.GetProperty("zepRequests").GetInt64() > 0);
         Assert.True(Guid.TryParse(json.GetProperty("runId").GetString(), out _));
         Assert.True(File.Exists(Path.Combine(_cli.WorkingDirectory, "pixelated-migration.db")), "the default SQLite ledger is in the working directory");
+        var state = Path.Combine(_cli.WorkingDirectory, "pixelated-zep-emulator.json");
+        var notice = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("Zep: writing to a local emulator", StringComparison.Ordinal));
+        Assert.Equal($"Zep: writing to a local emulator (no ZEP_API_KEY), not to Zep Cloud; its data is kept in {state}", notice.TrimEnd());
+        Assert.DoesNotContain("local-emulator-key", result.Output + result.Error); // the emulator's key is never printed
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(state)); // clinical data in clear text: owner only
     }
 
     [Fact]
@@ -49,6 +54,7 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
         output.WriteLine(first.Output + first.Error + second.Output + second.Error);
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
+        Assert.DoesNotContain("local emulator", first.Error);
         var expected = ExpectedExport.Load(Fixtures);
         ZepAssertions.EveryMemoryIsInZepExactlyOnce(zep.Store, expected);
         ZepAssertions.EveryMessageIsInZepExactlyOnce(zep.Store, expected);
@@ -72,7 +78,8 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
         Assert.Equal(migrate.Json.GetProperty("items").GetProperty("migrated").GetInt32(), json.Json.GetProperty("items").GetProperty("migrated").GetInt32());
         Assert.Contains(json.Json.GetProperty("problems").EnumerateArray(), p => p.GetProperty("reason").GetString()!.Contains("expired"));
         Assert.Equal(0, table.ExitCode);
-        Assert.Contains("Verified", table.Output);
+        Assert.DoesNotContain("Verified", table.Output); // statuses by their wire names, as in --json
+        Assert.Contains("verified", table.Output.Replace("verified / migrated", "", StringComparison.Ordinal));
         Assert.Contains(runId, table.Output);
     }
 
@@ -148,6 +155,9 @@ public sealed class When_the_cli_migrates_in_one_process(ITestOutputHelper outpu
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, second.ExitCode);
         Assert.Equal("completed", second.Json.GetProperty("status").GetString());
+        Assert.Contains("Zep: writing to a local emulator (no ZEP_API_KEY), not to Zep Cloud; its data is in memory only, gone when the process ends",
+            second.Error);
+        Assert.Empty(Directory.GetFiles(_cli.WorkingDirectory, "*.json"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
@@ -37,7 +38,7 @@ public sealed class When_writing_through_the_batch_api(InfrastructureFixture inf
                 output.WriteLine($"[{mode}] {items} items, {report.Users.Total} users: {report.ZepRequests} Zep requests in all " +
                                  $"({(double)report.ZepRequests / items:0.00} per item; emulator by status " +
                                  $"{string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}), batches {stats.Batches}");
-                Assert.Equal("Completed", report.Status);
+                Assert.Equal(RunStatus.Completed, report.Status);
                 Assert.Equal(report.Users.Total, report.Users.Verified);
                 Assert.Equal(items, report.Items.Migrated);
                 var check = MigrationChecker.Check(zep.Store, expected);
@@ -74,7 +75,7 @@ public sealed class When_writing_through_the_batch_api(InfrastructureFixture inf
         var report = await pipeline.MigrateAsync(Files, TimeSpan.FromMinutes(2));
 
         output.WriteLine($"{expected.Memories.Count + expected.Messages.Count} items: {report.ZepRequests} Zep requests, {zep.Store.GetStats().Batches} batches");
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(report.Users.Total, report.Users.Verified);
         ZepAssertions.EveryMemoryIsInZepExactlyOnce(zep.Store, expected);
         ZepAssertions.EveryMessageIsInZepExactlyOnce(zep.Store, expected);
@@ -93,7 +94,7 @@ public sealed class When_writing_through_the_batch_api(InfrastructureFixture inf
         var afterSecond = zep.Store.GetStats();
 
         output.WriteLine($"first run {first.ZepRequests} Zep requests, {afterFirst.Batches} batches; second run {second.ZepRequests}, {afterSecond.Batches} batches");
-        Assert.Equal("Completed", second.Status);
+        Assert.Equal(RunStatus.Completed, second.Status);
         Assert.Equal(second.Users.Total, second.Users.Verified);
         Assert.Equal((afterFirst.Users, afterFirst.Threads, afterFirst.Messages, afterFirst.Episodes, afterFirst.Batches),
             (afterSecond.Users, afterSecond.Threads, afterSecond.Messages, afterSecond.Episodes, afterSecond.Batches));
@@ -115,7 +116,7 @@ public sealed class When_writing_through_the_batch_api(InfrastructureFixture inf
 
         var stats = zep.Store.GetStats();
         output.WriteLine($"{report.ZepRequests} Zep requests; emulator {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}");
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(report.Users.Total, report.Users.Verified);
         Assert.Equal(expected.Memories.Count + expected.Messages.Count, report.Items.Migrated);
         ZepAssertions.EveryMemoryIsInZepExactlyOnce(zep.Store, expected);

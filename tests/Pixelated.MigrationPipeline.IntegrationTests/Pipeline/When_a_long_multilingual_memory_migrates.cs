@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
+using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.ZepEmulator;
 using Xunit.Abstractions;
 
@@ -39,7 +40,7 @@ public sealed class When_a_long_multilingual_memory_migrates(ITestOutputHelper o
 
         var stats = zep.Store.GetStats();
         output.WriteLine($"[{writeMode}] {report.Status}: {report.ZepRequests} Zep requests, by status {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}");
-        Assert.Equal("Completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal((1, 1), (report.Users.Total, report.Users.Verified));
         Assert.Equal(2, report.Items.Migrated);
         Assert.Empty(report.Findings);

@@ -86,8 +86,8 @@ public sealed class When_a_rerun_has_a_new_ledger(InfrastructureFixture infrastr
         output.WriteLine($"[{writeMode}] first: {first.Status}, {first.ZepRequests} requests; second: {second.Status}, {second.ZepRequests} requests, " +
                          $"{second.AdoptedUnits} units adopted; faults {afterFirst.Faults.GetValueOrDefault(EmulatorFaultKinds.ErrorAfterWrite)}");
         Assert.True(afterFirst.Faults.GetValueOrDefault(EmulatorFaultKinds.ErrorAfterWrite) > 0, "the first run must have met write faults");
-        Assert.True(first.AllUsersVerified, first.Status);
-        Assert.True(second.AllUsersVerified, second.Status);
+        Assert.True(first.AllUsersVerified, first.Status.ToString());
+        Assert.True(second.AllUsersVerified, second.Status.ToString());
         Assert.Empty(second.Findings);
         ZepAssertions.EveryMemoryIsInZepExactlyOnce(zep.Store, ExpectedExport.Load(Fixtures));
         ZepAssertions.EveryMessageIsInZepExactlyOnce(zep.Store, ExpectedExport.Load(Fixtures));

@@ -175,7 +175,7 @@ public static class PipelineBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<string[]> GenerateAsync(string folder, int users, int memoriesPerUser, int messagesPerUser)
+    internal static async Task<string[]> GenerateAsync(string folder, int users, int memoriesPerUser, int messagesPerUser)
     {
         var memories = Path.Combine(folder, "memories.json");
         var history = Path.Combine(folder, "history.json");

@@ -54,16 +54,22 @@ public sealed partial class ZepClient(HttpClient http)
     }
 
     /// <summary>Every message of a thread, oldest first (empty when the thread does not exist).</summary>
-    public async Task<IReadOnlyList<ZepMessage>> GetAllMessagesAsync(string threadId, CancellationToken ct)
+    public async Task<IReadOnlyList<ZepMessage>> GetAllMessagesAsync(string threadId, CancellationToken ct) =>
+        (await GetThreadMessagesAsync(threadId, ct))?.Messages ?? [];
+
+    /// <summary>Every message of a thread, oldest first, and the user who owns it; null when the thread does not exist.</summary>
+    public async Task<ThreadMessages?> GetThreadMessagesAsync(string threadId, CancellationToken ct)
     {
         const int pageSize = 100;
         var all = new List<ZepMessage>();
+        string? owner = null;
         for (var page = 1; ; page++)
         {
             var response = await GetMessagesAsync(threadId, pageSize, page, ct);
-            if (response is null) return all;
+            if (response is null) return page == 1 ? null : new ThreadMessages(owner, all);
+            owner ??= response.UserId;
             all.AddRange(response.Messages);
-            if (response.Messages.Count < pageSize || all.Count >= response.TotalCount) return all;
+            if (response.Messages.Count < pageSize || all.Count >= response.TotalCount) return new ThreadMessages(owner, all);
         }
     }
 

@@ -209,8 +209,8 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             () => zep.CreateThreadAsync(new CreateThreadRequest(thread.ThreadId, userKey), ct), ct);
         if (!created)
         {
-            var existing = await GuardAsync([], () => zep.GetMessagesAsync(thread.ThreadId, 1, 1, ct));
-            if (existing?.UserId is { } owner && !string.Equals(owner, userKey, StringComparison.Ordinal))
+            var owner = await GuardAsync([], () => _readBack.ThreadOwnerAsync(thread.ThreadId, ct));
+            if (owner is not null && !string.Equals(owner, userKey, StringComparison.Ordinal))
             {
                 const string reason = "Zep thread id already exists under another user";
                 // None of its messages can be in Zep (Zep threads never change owner, and messages go only to threads this

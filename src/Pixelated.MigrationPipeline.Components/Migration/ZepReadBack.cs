@@ -8,7 +8,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 public sealed class ZepReadBack(ZepClient zep, string userKey)
 {
     private Dictionary<string, string>? _episodes;
-    private readonly Dictionary<string, Dictionary<string, string?>> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Owner, Dictionary<string, string?> Messages)> _threads = new(StringComparer.Ordinal);
 
     public async Task<bool> HasEpisodeAsync(string key, CancellationToken ct) => (await EpisodesAsync(ct)).ContainsKey(key);
 
@@ -25,16 +25,26 @@ public sealed class ZepReadBack(ZepClient zep, string userKey)
     }
 
     /// <summary>The thread's messages that carry one of our keys: key → Zep's message uuid.</summary>
-    public async Task<IReadOnlyDictionary<string, string?>> ThreadMessagesAsync(string threadId, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, string?>> ThreadMessagesAsync(string threadId, CancellationToken ct) =>
+        (await ThreadAsync(threadId, ct)).Messages;
+
+    /// <summary>
+    /// The user who owns the thread (null when it does not exist). Read with the whole thread, so the owner check of a
+    /// thread Zep already held and the reconciliation of its messages that follows cost one read between them.
+    /// </summary>
+    public async Task<string?> ThreadOwnerAsync(string threadId, CancellationToken ct) => (await ThreadAsync(threadId, ct)).Owner;
+
+    private async Task<(string? Owner, Dictionary<string, string?> Messages)> ThreadAsync(string threadId, CancellationToken ct)
     {
-        if (!_threads.TryGetValue(threadId, out var messages))
+        if (!_threads.TryGetValue(threadId, out var thread))
         {
-            messages = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var message in await zep.GetAllMessagesAsync(threadId, ct))
-                if (KeyOf(message.Metadata) is { } key) messages.TryAdd(key, message.Uuid);
-            _threads[threadId] = messages;
+            var read = await zep.GetThreadMessagesAsync(threadId, ct);
+            thread = (read?.UserId, new Dictionary<string, string?>(StringComparer.Ordinal));
+            foreach (var message in read?.Messages ?? [])
+                if (KeyOf(message.Metadata) is { } key) thread.Messages.TryAdd(key, message.Uuid);
+            _threads[threadId] = thread;
         }
-        return messages;
+        return thread;
     }
 
     public static string? KeyOf(JsonObject? metadata) =>

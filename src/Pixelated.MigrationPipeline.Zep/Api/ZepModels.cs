@@ -25,6 +25,9 @@ public sealed record AddMessagesRequest(IReadOnlyList<ZepMessage> Messages);
 
 public sealed record AddMessagesResponse(IReadOnlyList<string> MessageUuids, string? TaskId);
 
+/// <summary>A whole thread as read back: its owner (<c>user_id</c>) and its messages, oldest first.</summary>
+public sealed record ThreadMessages(string? UserId, IReadOnlyList<ZepMessage> Messages);
+
 public sealed record ThreadMessagesResponse(IReadOnlyList<ZepMessage> Messages, int RowCount, int TotalCount, string? UserId);
 
 public sealed record AddDataRequest(

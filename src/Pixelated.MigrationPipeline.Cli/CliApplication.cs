@@ -16,6 +16,7 @@ public static class CliApplication
             ValidateCommand.Create(output, error),
             RunsCommand.Create(output, error),
             RepairCommand.Create(output, error),
+            PurgeCommand.Create(output, error),
         };
         foreach (var command in RunControlCommands.Create(output, error)) root.Subcommands.Add(command);
         var config = new InvocationConfiguration { Output = output, Error = error };

@@ -15,6 +15,12 @@ public sealed class LedgerOptions : IValidatableObject
     [Required(ErrorMessage = "ConnectionStrings:Ledger is required.")]
     public string ConnectionString { get; set; } = SqliteDefault;
 
+    /// <summary>
+    /// false (default): a user's staged payload (content, speaker name, categories, metadata) is purged when validation
+    /// verifies the user. true: nothing is purged automatically; <c>purge --run ID</c> (or the API) removes it.
+    /// </summary>
+    public bool RetainContent { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (IsPostgres && ConnectionString == SqliteDefault)

@@ -14,6 +14,7 @@ public static class ApiEndpoints
         api.MapRunQueries();
         api.MapRunControl();
         api.MapRunRepair();
+        api.MapRunPurge();
         api.MapAudit();
         app.MapHealth();
         app.MapOpenApi();

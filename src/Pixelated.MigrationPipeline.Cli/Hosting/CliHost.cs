@@ -22,6 +22,7 @@ public static class CliHost
             services.AddScoped<Components.Runs.RunStatusRoller>();
             services.AddScoped<Components.Runs.RunHalts>();
             services.AddScoped<Components.Runs.AuditTrail>();
+            services.AddScoped<Components.Retention.RunPurgeService>();
         });
 
     private static IHost Build(IReadOnlyDictionary<string, string?> overrides, bool verbose, Action<IServiceCollection, IConfiguration> register)

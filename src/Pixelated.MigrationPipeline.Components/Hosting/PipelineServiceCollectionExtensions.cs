@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Repair;
+using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.RateBudget;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Zep.RateBudget;
@@ -51,6 +52,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<RunProgress>();
         services.AddScoped<RunControlService>();
         services.AddScoped<RunRepairService>();
+        services.AddScoped<RunPurgeService>();
+        services.AddScoped<ContentRefill>();
         services.AddScoped<RunHalts>();
         services.AddScoped<AuditTrail>();
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -47,6 +48,15 @@ public sealed class UserMigrationService(
         // Untracked: the written items are marked migrated by one set-based UPDATE at the end, and only the few that
         // failed are attached then; tracking all of them cost every save of this context a scan of their values.
         var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
+        if (items.Any(StagedContent.IsPurged))
+        {
+            // Never plan from a purged payload (it would write empty text): retry refills it from the source files first.
+            user.Status = UserStatus.Failed;
+            user.Error = "content purged from the ledger; retry re-reads the run's source files";
+            user.UpdatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(ct);
+            return false;
+        }
         var plan = UserPlanner.Plan(userKey, items);
         var ownBatchKey = IdempotencyKey.ForBatch(userKey);
         var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);

@@ -1,8 +1,13 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
@@ -10,7 +15,8 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Operators' control of a run (API and CLI): pause, resume, cancel, retry failed users, revalidate without writing.
 /// Every change goes through the ledger first, then the bus; the workers read the run's status before each user.
 /// </summary>
-public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunProgress progress, RunHalts halts)
+public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunProgress progress, RunHalts halts, ContentRefill refill,
+    IOptions<ZepOptions> zepOptions)
 {
 
     /// <summary>Stop dispatching new users; users in flight finish.</summary>
@@ -65,6 +71,12 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
 
         var users = await db.RunUsers.Where(u => u.RunId == runId && (u.Status == UserStatus.Failed || u.Status == UserStatus.Mismatched))
             .Select(u => u.UserKey).ToListAsync(ct);
+        // A rerun re-reads the source files: the purged payload of the users to send again is put back first, or nothing starts.
+        var refilled = await refill.RefillAsync(run, users, ct);
+        if (refilled.StillPurged > 0)
+            return ControlResult.Conflict(
+                $"run {runId}: the content of {refilled.StillPurged} item(s) to retry was purged from the ledger and could not be read again from the run's source files " +
+                $"({refilled.FilesUnreadable} file(s) missing or unreadable, or the records changed since); put the files back where the run read them, or start a new run of the export");
         foreach (var chunk in users.Chunk(500))
         {
             await db.StagedItems.Where(i => i.RunId == runId && chunk.Contains(i.UserKey) && i.Status == ItemStatus.Failed && i.Kind != StagedItemKind.Unreadable)
@@ -73,11 +85,34 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Staged).SetProperty(u => u.Error, (string?)null)
                     .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
         }
+        await ReopenMissingAsync(runId, users, ct);
         if (run.Status != RunStatus.Paused) run.Status = RunStatus.Migrating;
         run.FinishedAt = null;
         await db.SaveChangesAsync(ct);
         var dispatched = await progress.AdvanceAsync(runId, m => bus.Publish(m, ct), ct);
         return ControlResult.Done($"retrying {users.Count} user(s); {dispatched} dispatched now", users.Count);
+    }
+
+    /// <summary>
+    /// Reopens the write units of what validation found missing. Validation does so itself for items it could plan; an item
+    /// whose payload was purged had no plan then, so its units are found here, from the refilled items (reopening a unit
+    /// validation already reopened changes nothing: only <c>Confirmed</c> units are reopened, to <c>Sent</c>, read back first).
+    /// </summary>
+    private async Task ReopenMissingAsync(Guid runId, IReadOnlyList<string> users, CancellationToken ct)
+    {
+        foreach (var chunk in users.Chunk(500))
+        {
+            var missing = await db.Findings.AsNoTracking()
+                .Where(f => f.RunId == runId && chunk.Contains(f.UserKey) && f.Kind == FindingKind.Missing)
+                .Select(f => new { f.UserKey, f.ItemKey, f.Field }).ToListAsync(ct);
+            foreach (var user in missing.GroupBy(f => f.UserKey, StringComparer.Ordinal))
+            {
+                var plan = UserPlanner.Plan(user.Key, await UserLedgerQueries.ItemsToWriteAsync(db, runId, user.Key, ct));
+                var keys = user.SelectMany(f => plan.KeysOf(f.ItemKey))
+                    .Concat(user.Any(f => f.Field == "user") ? [plan.User.Key] : []).ToHashSet(StringComparer.Ordinal);
+                await WriteUnitLedger.ReopenAsync(db, zepOptions.Value.Target, keys, ct);
+            }
+        }
     }
 
     /// <summary>Read Zep back for every migrated user of the run (or one user) and record findings; writes nothing to Zep.</summary>

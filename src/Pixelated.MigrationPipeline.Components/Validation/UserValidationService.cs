@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -12,7 +13,13 @@ using Pixelated.MigrationPipeline.Zep.Api;
 namespace Pixelated.MigrationPipeline.Components.Validation;
 
 /// <summary>Reads a user back from Zep, compares it with the migrated items, records findings and the user's final state.</summary>
-public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, RunZepRequests zepRequests)
+/// <remarks>
+/// Items whose payload was purged (a verified user's, once validated) are compared by content hash
+/// (<see cref="PurgedItemComparer"/>); a user this validation verifies has its payload purged in the outcome transaction,
+/// unless <c>Ledger:RetainContent</c>.
+/// </remarks>
+public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, RunZepRequests zepRequests,
+    IOptions<LedgerOptions> ledgerOptions)
 {
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -27,11 +34,15 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         var anyFailedItem = settled.Any(i => i.Status == ItemStatus.Failed);
         var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable).ToList();
         var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();
-        var plan = UserPlanner.Plan(userKey, items);
-        var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed).ToList()));
+        // A purged item's plan cannot be rebuilt (no text, so no parts): it is checked by its keys and content hash.
+        var purged = written.Where(StagedContent.IsPurged).ToList();
+        var purgedMigrated = purged.Where(i => i.Status == ItemStatus.Migrated).ToList();
+        var plan = UserPlanner.Plan(userKey, items.Where(i => !StagedContent.IsPurged(i)).ToList());
+        var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList()));
 
         var findings = new List<PlanComparer.Finding>();
-        var episodes = plan.Episodes.Count > 0 ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
+        var episodes = plan.Episodes.Count > 0 || purgedMigrated.Any(i => i.Kind == StagedItemKind.Memory)
+            ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
         // Whether the user exists is asked only when none of its episodes came back (or it has none): a user whose
         // episodes Zep lists exists. One request fewer per validated user with memories (7 -> 6 for a typical user).
         var userMissing = episodes.Count == 0 && await zep.GetUserAsync(userKey, ct) is null;
@@ -40,11 +51,20 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         else
         {
             var messages = new Dictionary<string, IReadOnlyList<ZepMessage>>(StringComparer.Ordinal);
-            foreach (var thread in plan.Threads) messages[thread.ThreadId] = await zep.GetAllMessagesAsync(thread.ThreadId, ct);
+            var threadIds = plan.Threads.Select(t => t.ThreadId)
+                .Concat(purgedMigrated.Where(i => i.Kind == StagedItemKind.ConversationMessage).Select(i => PurgedItemComparer.ThreadOf(userKey, i)))
+                .Distinct(StringComparer.Ordinal);
+            foreach (var threadId in threadIds) messages[threadId] = await zep.GetAllMessagesAsync(threadId, ct);
+            if (purged.Count > 0)
+            {
+                knownKeys = knownKeys.Concat(PurgedItemComparer.KnownKeys(userKey, purged, episodes, messages)).ToHashSet(StringComparer.Ordinal);
+                findings.AddRange(PurgedItemComparer.Compare(userKey, purgedMigrated, episodes, messages));
+            }
             findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));
         }
 
-        // One transaction records the outcome: the units to reopen, the findings (replacing the last validation's), the
+        // One transaction records the outcome: the units to reopen (a purged item's are reopened by retry, which plans it
+        // again from the source files), the findings (replacing the last validation's), the
         // user's status, and the user's Zep requests. Relaxed: lost to a power failure, the user is validated again.
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -62,6 +82,8 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         user.Status = findings.Count > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
         user.Error = findings.Count > 0 ? $"{findings.Count} validation finding(s)" : anyFailedItem ? "some items failed" : null;
         user.UpdatedAt = now;
+        if (user.Status == UserStatus.Verified && !ledgerOptions.Value.RetainContent)
+            await StagedContent.PurgeAsync(db.StagedItems.Where(i => i.RunId == runId && i.UserKey == userKey), ct);
         await db.SaveChangesAsync(ct);
         var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
@@ -73,7 +95,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
     /// The keys of every message and episode the migration may have written for the user. A message's or episode's key
     /// depends on its own item only (user, thread, item, part), so the plans of the migrated and the failed items give them all.
     /// </summary>
-    private static IReadOnlySet<string> KnownKeys(params UserPlan[] plans) =>
+    private static HashSet<string> KnownKeys(params UserPlan[] plans) =>
         plans.SelectMany(plan => plan.Episodes.Select(e => e.Key)
                 .Concat(plan.Threads.SelectMany(t => t.Batches).SelectMany(b => b.Messages).Select(m => m.Key)))
             .ToHashSet(StringComparer.Ordinal);

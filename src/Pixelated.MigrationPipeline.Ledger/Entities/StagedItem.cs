@@ -17,14 +17,17 @@ public sealed class StagedItem
     public long RecordIndex { get; set; }
     public string? SessionId { get; set; }
     public string? Role { get; set; }
+    /// <summary>The speaker's name (a person's name): purged with the content.</summary>
     public string? Name { get; set; }
-    /// <summary>The payload (health data), purged once the run is verified.</summary>
+    /// <summary>The payload (health data), purged once the user is verified (unless <c>Ledger:RetainContent</c>) or by <c>purge</c>.</summary>
     public string? Content { get; set; }
     /// <summary>SHA-256 of the content (hex), kept after the payload is purged.</summary>
     public string ContentHash { get; set; } = "";
     public DateTimeOffset? CreatedAt { get; set; }
     public int Sequence { get; set; }
+    /// <summary>mem0 categories (may name a condition): purged with the content.</summary>
     public string? CategoriesJson { get; set; }
+    /// <summary>mem0 metadata (free text, may hold health data): purged with the content.</summary>
     public string? MetadataJson { get; set; }
 }
 

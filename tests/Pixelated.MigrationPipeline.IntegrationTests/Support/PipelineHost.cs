@@ -72,6 +72,13 @@ public sealed class PipelineHost : IAsyncDisposable
         return await action(scope.ServiceProvider.GetRequiredService<RunControlService>());
     }
 
+    /// <summary>Runs <paramref name="work"/> in a scope of the host's services (the ledger, the purge service...).</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
     public async Task<RunReport> ReportAsync(Guid runId)
     {
         await using var scope = _host.Services.CreateAsyncScope();

@@ -1,3 +1,5 @@
+using Pixelated.MigrationPipeline.Api.Endpoints;
+
 namespace Pixelated.MigrationPipeline.Api.Audit;
 
 /// <summary>Records every call of an audited endpoint with the status it ended with (202, 400, 404, 409, 413, 500...).</summary>
@@ -12,6 +14,12 @@ public sealed class AuditFilter : IEndpointFilter
         try
         {
             result = await next(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The request itself was refused while being read (body over Kestrel's limit: 413, cut short: 400).
+            await OperatorAudit.RecordAsync(http, action.Action, e.StatusCode);
+            return BadRequestProblems.For(e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -14,7 +14,7 @@ public static class MigrationEndpoints
             .RequireAuthorization(ApiPolicies.Operate)
             .WithMetadata(new AuditedAction("migration.start"))
             .AddEndpointFilter<AuditFilter>()
-            .Accepts<StartMigrationRequest>("application/json", "multipart/form-data")
+            .WithBody<RouteHandlerBuilder, StartMigrationRequest>(optional: false, "application/json", "multipart/form-data")
             .Produces<StartedRun>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -26,8 +26,14 @@ public static class RunControlEndpoints
     private static void Map(RouteGroupBuilder api, string action, string summary,
         Func<RunControlService, Guid, ControlRequest?, CancellationToken, Task<ControlResult>> control)
     {
-        api.MapPost($"/migrations/{{id:guid}}/{action}", async (Guid id, ControlRequest? body, RunControlService service, HttpContext http, CancellationToken ct) =>
+        api.MapPost($"/migrations/{{id:guid}}/{action}", async (Guid id, RunControlService service, HttpContext http, CancellationToken ct) =>
             {
+                var (body, problem) = await JsonBody.ReadAsync<ControlRequest>(http, optional: true, ct);
+                if (problem is not null)
+                {
+                    http.SetAuditDetail("refused: the body");
+                    return problem;
+                }
                 if (body?.Reason is { Length: > MaxReasonLength }) return ApiProblems.BadRequest($"'reason' is longer than {MaxReasonLength} characters.");
                 var result = await control(service, id, body, ct);
                 http.SetAuditDetail(AuditDetail(result, body));
@@ -36,9 +42,13 @@ public static class RunControlEndpoints
             .RequireAuthorization(ApiPolicies.Operate)
             .WithMetadata(new AuditedAction($"migration.{action}"))
             .AddEndpointFilter<AuditFilter>()
+            .WithBody<RouteHandlerBuilder, ControlRequest>(optional: true, "application/json")
             .Produces<ControlResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName($"{char.ToUpperInvariant(action[0])}{action[1..]}Migration")
             .WithSummary(summary);
     }
@@ -51,9 +61,9 @@ public static class RunControlEndpoints
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null),
     };
 
-    /// <summary>The service's message (counts and statuses, no user ids) and the operator's reason; never the user id of a revalidation.</summary>
+    /// <summary>The service's message (counts and statuses, no user ids) and the operator's reason (cleaned as stored); never the user id of a revalidation.</summary>
     private static string AuditDetail(ControlResult result, ControlRequest? body) =>
-        string.Join("; ", new[] { result.Message, body?.Reason is { } r ? $"reason: {r}" : null, body?.User is null ? null : "one user" }
+        string.Join("; ", new[] { result.Message, OperatorText.Clean(body?.Reason) is { } r ? $"reason: {r}" : null, body?.User is null ? null : "one user" }
             .Where(s => s is not null));
 }
 

@@ -12,8 +12,14 @@ public static class RunRepairEndpoints
 {
     public static void MapRunRepair(this RouteGroupBuilder api)
     {
-        api.MapPost("/migrations/{id:guid}/repair", async (Guid id, RepairRequest? body, RunRepairService repair, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/migrations/{id:guid}/repair", async (Guid id, RunRepairService repair, HttpContext http, CancellationToken ct) =>
             {
+                var (body, problem) = await JsonBody.ReadAsync<RepairRequest>(http, optional: true, ct);
+                if (problem is not null)
+                {
+                    http.SetAuditDetail("refused: the body");
+                    return problem;
+                }
                 var report = await repair.RepairAsync(id, body?.DryRun ?? false, ct);
                 if (report is null) return ApiProblems.RunNotFound(id);
                 http.SetAuditDetail(report.Summary);
@@ -22,8 +28,12 @@ public static class RunRepairEndpoints
             .RequireAuthorization(ApiPolicies.Operate)
             .WithMetadata(new AuditedAction("migration.repair"))
             .AddEndpointFilter<AuditFilter>()
+            .WithBody<RouteHandlerBuilder, RepairRequest>(optional: true, "application/json")
             .Produces<RepairReport>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("RepairMigration")
             .WithSummary("Delete duplicated episodes Zep holds under the run's keys (the oldest kept) and list duplicated messages; dryRun only reports");
     }

@@ -1,13 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Api.Uploads;
 
 namespace Pixelated.MigrationPipeline.Api.Endpoints;
 
 /// <summary>Reads a start request: a multipart upload (files + option fields), or JSON naming a path inside the drop folder.</summary>
-public sealed class StartRequestReader(UploadStore uploads, DropFolder drop, IOptions<JsonOptions> json)
+public sealed class StartRequestReader(UploadStore uploads, DropFolder drop)
 {
     public async Task<StartInput> ReadAsync(HttpContext http, CancellationToken ct)
     {
@@ -15,8 +12,8 @@ public sealed class StartRequestReader(UploadStore uploads, DropFolder drop, IOp
         if (request.HasFormContentType && request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
             return await FromUploadAsync(http, ct);
         if (request.HasJsonContentType())
-            return await FromJsonAsync(request, ct);
-        return StartInput.Refused(ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+            return await FromJsonAsync(http, ct);
+        return StartInput.Refused(JsonBody.UnsupportedMediaType(
             "Send multipart/form-data with export files, or application/json with a 'path' inside the drop folder."));
     }
 
@@ -37,19 +34,11 @@ public sealed class StartRequestReader(UploadStore uploads, DropFolder drop, IOp
         return StartInput.Refused(ApiProblems.BadRequest("The upload holds no file: send one or more export files as multipart form-data parts with a file name."));
     }
 
-    private async Task<StartInput> FromJsonAsync(HttpRequest request, CancellationToken ct)
+    private async Task<StartInput> FromJsonAsync(HttpContext http, CancellationToken ct)
     {
-        StartMigrationRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<StartMigrationRequest>(request.Body, json.Value.SerializerOptions, ct);
-        }
-        catch (JsonException)
-        {
-            return StartInput.Refused(ApiProblems.BadRequest("The body is not a valid JSON start request."));
-        }
-        if (body is null) return StartInput.Refused(ApiProblems.BadRequest("The body is empty."));
-        var errors = body.Validate();
+        var (body, problem) = await JsonBody.ReadAsync<StartMigrationRequest>(http, optional: false, ct);
+        if (problem is not null) return StartInput.Refused(problem);
+        var errors = body!.Validate();
         return errors.Count > 0 ? StartInput.Refused(TypedResults.ValidationProblem(errors)) : FromPath(body);
     }
 

@@ -7,6 +7,7 @@ using Pixelated.MigrationPipeline.Api.Auth;
 using Pixelated.MigrationPipeline.Api.Endpoints;
 using Pixelated.MigrationPipeline.Api.Health;
 using Pixelated.MigrationPipeline.Api.Options;
+using Pixelated.MigrationPipeline.Api.Security;
 using Pixelated.MigrationPipeline.Api.Uploads;
 using Pixelated.MigrationPipeline.Components;
 using Pixelated.MigrationPipeline.Components.Hosting;
@@ -40,6 +41,8 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<UploadStore>();
         services.AddScoped<StartRequestReader>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestProblems>();
+        services.AddAuthFailureLimiter();
         // Statuses (and every other enum) by their snake_case wire names, in the JSON and in the OpenAPI document's enums.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(StatusNames.JsonConverter()));
 

@@ -1,4 +1,6 @@
+using Pixelated.MigrationPipeline.Api.Audit;
 using Pixelated.MigrationPipeline.Api.Endpoints;
+using Pixelated.MigrationPipeline.Api.Security;
 using Pixelated.MigrationPipeline.Components;
 using Pixelated.MigrationPipeline.LocalZep;
 
@@ -24,13 +26,19 @@ public static class MigrationApi
         var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         await builder.UseConfiguredZepAsync(inOneProcess: !pipeline.UsesRabbitMq, ct); // no key and no Zep:Local=true: refuses
         builder.Services.AddMigrationApi(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false); // no "Server: Kestrel"
+        // A refused key is one debug line (ApiKeyAuthenticationHandler); not also "Authorization failed" at information.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization.DefaultAuthorizationService", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseUnrecordedRefusalAudit();
         app.MapMigrationApi();
         return app;
     }

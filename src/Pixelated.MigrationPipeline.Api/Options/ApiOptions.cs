@@ -9,6 +9,19 @@ public sealed class ApiOptions
     public List<ApiKeyOptions> Keys { get; set; } = [];
 
     public UploadOptions Uploads { get; set; } = new();
+
+    public AuthFailureOptions AuthFailures { get; set; } = new();
+}
+
+/// <summary>
+/// Requests to <c>/api</c> without a valid key, per client IP address, in a fixed window; beyond the limit the API answers
+/// 429 (with <c>Retry-After</c>) without looking at the key. Requests with a valid key are never limited.
+/// </summary>
+public sealed class AuthFailureOptions
+{
+    public int PermitLimit { get; set; } = 10;
+
+    public int WindowSeconds { get; set; } = 60;
 }
 
 public sealed class ApiKeyOptions

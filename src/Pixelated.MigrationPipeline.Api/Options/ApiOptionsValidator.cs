@@ -30,6 +30,8 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (options.Uploads.MaxFileBytes < 1) problems.Add("Api:Uploads:MaxFileBytes must be positive.");
         if (options.Uploads.MaxRequestBytes < options.Uploads.MaxFileBytes) problems.Add("Api:Uploads:MaxRequestBytes must be at least Api:Uploads:MaxFileBytes.");
         if (options.Uploads.MaxFiles is < 1 or > 10_000) problems.Add("Api:Uploads:MaxFiles must be between 1 and 10000.");
+        if (options.AuthFailures.PermitLimit < 1) problems.Add("Api:AuthFailures:PermitLimit must be positive.");
+        if (options.AuthFailures.WindowSeconds is < 1 or > 86_400) problems.Add("Api:AuthFailures:WindowSeconds must be between 1 and 86400.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

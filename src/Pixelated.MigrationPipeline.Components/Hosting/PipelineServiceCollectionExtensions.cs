@@ -59,6 +59,9 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddMassTransit(x =>
         {
+            // MassTransit 8.5 reports usage to usage-tracking.masstransit.io after the bus starts. A health-data system calls
+            // nothing but its RabbitMQ, PostgreSQL and Zep: off in every host (API, worker, CLI), whatever the environment says.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             if (consumers)
             {

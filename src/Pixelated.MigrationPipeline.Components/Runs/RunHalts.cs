@@ -5,7 +5,10 @@ using Pixelated.MigrationPipeline.Ledger.Locks;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
-/// <summary>Pause and cancel: changes to the ledger alone (the workers read the run's status before each user), so they need no bus.</summary>
+/// <summary>
+/// Pause and cancel: changes to the ledger alone (the workers read the run's status before each user), so they need no bus.
+/// The operator's reason (API or CLI) is stored as <see cref="OperatorText.Clean"/> leaves it.
+/// </summary>
 public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
 {
     public static readonly RunStatus[] Finished =
@@ -22,7 +25,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         if (run.Status is not (RunStatus.Created or RunStatus.Ingesting or RunStatus.Migrating))
             return ControlResult.Conflict($"run {runId} is {StatusNames.ToWire(run.Status)}; only a running run can be paused");
         run.Status = RunStatus.Paused;
-        run.StatusReason = reason;
+        run.StatusReason = OperatorText.Clean(reason);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return ControlResult.Done("paused: no new users are dispatched; users in flight finish");
@@ -37,7 +40,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         if (run is null) return ControlResult.NotFound(runId);
         if (Finished.Contains(run.Status)) return ControlResult.Conflict($"run {runId} is already {StatusNames.ToWire(run.Status)}");
         run.Status = RunStatus.Cancelled;
-        run.StatusReason = reason ?? "cancelled by an operator";
+        run.StatusReason = OperatorText.Clean(reason) ?? "cancelled by an operator";
         await db.SaveChangesAsync(ct);
         var cancelled = await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)

@@ -60,6 +60,8 @@ public sealed class ApiHost : IAsyncLifetime
         ["Api:Uploads:MaxFileBytes"] = MaxFileBytes.ToString(),
         ["Api:Uploads:MaxRequestBytes"] = MaxRequestBytes.ToString(),
         ["Api:Uploads:MaxFiles"] = MaxFiles.ToString(),
+        // The tests send many keyless calls from one address; the limiter itself is tested on a host of its own.
+        ["Api:AuthFailures:PermitLimit"] = "100000",
         ["Pipeline:Bus"] = "inmemory",
         ["Pipeline:DropFolder"] = Path.Combine(root, "drop"),
         ["Ledger:Provider"] = "sqlite",

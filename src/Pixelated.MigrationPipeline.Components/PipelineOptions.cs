@@ -22,6 +22,18 @@ public sealed class PipelineOptions
     [Range(1, 100_000)]
     public int MaxUsersInFlight { get; set; } = 64;
 
+    /// <summary>Files one run may read (after expanding folders); beyond them the rest is one failed item.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxFilesPerRun { get; set; } = Staging.ExportFileRules.DefaultMaxFiles;
+
+    /// <summary>Folder levels a run's walk descends below a folder it was given; deeper folders are failed items.</summary>
+    [Range(1, 256)]
+    public int MaxFolderDepth { get; set; } = Staging.ExportFileRules.DefaultMaxDepth;
+
+    /// <summary>Runs ingested (staged) at once by one process, so one slow or stuck run does not hold every later run.</summary>
+    [Range(1, 64)]
+    public int IngestConcurrency { get; set; } = 4;
+
     /// <summary>Also migrate deleted / archived / expired memories (skipped with their reason by default).</summary>
     public bool IncludeInactive { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components;
+using Pixelated.MigrationPipeline.Components.Staging;
 
 namespace Pixelated.MigrationPipeline.Api.Uploads;
 

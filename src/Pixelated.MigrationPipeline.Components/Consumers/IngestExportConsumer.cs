@@ -16,7 +16,7 @@ public sealed class IngestExportConsumer(RunIngestionService ingestion) : IConsu
 
 public sealed class IngestExportConsumerDefinition : ConsumerDefinition<IngestExportConsumer>
 {
-    public IngestExportConsumerDefinition() => ConcurrentMessageLimit = 1;
+    public IngestExportConsumerDefinition() => ConcurrentMessageLimit = new PipelineOptions().IngestConcurrency;
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<IngestExportConsumer> consumer,
         IRegistrationContext context)

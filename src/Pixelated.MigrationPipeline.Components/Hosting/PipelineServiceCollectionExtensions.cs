@@ -65,7 +65,9 @@ public static class PipelineServiceCollectionExtensions
             x.SetKebabCaseEndpointNameFormatter();
             if (consumers)
             {
-                x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
+                // Runs staged at once by this process (Pipeline:IngestConcurrency): one slow or stuck run never holds the others.
+                x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>()
+                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.IngestConcurrency);
                 // Users migrated and validated at once by this process: Pipeline:MigrateConcurrency for both endpoints.
                 x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
                     .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);

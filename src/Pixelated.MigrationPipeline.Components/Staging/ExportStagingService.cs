@@ -22,7 +22,11 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     private sealed record Tally(IReadOnlyList<string> Users, int Failed);
 
-    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct)
+    public Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct) =>
+        StageAsync(runId, paths, assignUserId, new ExportFileRules(null, options.Value.MaxFilesPerRun, options.Value.MaxFolderDepth), ct);
+
+    /// <summary>Stages what <paramref name="rules"/> let the run open (<see cref="ExportFiles.Walk"/>); every refused entry is a failed item with its reason.</summary>
+    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, ExportFileRules rules, CancellationToken ct)
     {
         // A retried ingest restarts from a clean slate for this run: staging is all-or-nothing per run.
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
@@ -35,7 +39,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         Tally tally;
         try
         {
-            tally = await ReadAllAsync(runId, paths, assignUserId, queue.Writer, stopReading.Token);
+            tally = await ReadAllAsync(runId, paths, assignUserId, rules, queue.Writer, stopReading.Token);
         }
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -51,7 +55,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         return new StagingResult(tally.Users, items, tally.Failed);
     }
 
-    private async Task<Tally> ReadAllAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId,
+    private async Task<Tally> ReadAllAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, ExportFileRules rules,
         ChannelWriter<List<StagedItem>> output, CancellationToken ct)
     {
         var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId });
@@ -60,9 +64,16 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         var failed = 0;
         try
         {
-            foreach (var file in ExportFiles.Expand(paths))
+            var files = ExportFiles.Walk(paths, rules, ct);
+            for (var number = 1; number <= files.Count; number++)
             {
-                await foreach (var outcome in reader.ReadAsync(file, ct))
+                var file = files[number - 1];
+                // Logs name a file by its position in the run and a short hash, never by its name: names may be people's.
+                var tag = FileTag(runId, file);
+                var outcomes = file.Refusal is { } refusal
+                    ? Refused(new RecordFailed(new SourcePosition(file.Name, -1), null, refusal))
+                    : reader.ReadAsync(file.Path, ct);
+                await foreach (var outcome in outcomes.WithCancellation(ct))
                 {
                     var row = outcome switch
                     {
@@ -76,7 +87,11 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
                     if (row.Status == ItemStatus.Failed)
                     {
                         failed++;
-                        logger.LogWarning("Record failed: {Problem}", row.Reason);
+                        if (outcome is RecordFailed f)
+                            logger.LogWarning("Record failed in file #{FileNumber} ({FileHash}), record #{RecordIndex}{Field}: {Problem}",
+                                number, tag, f.Position.RecordIndex, f.Field is null ? "" : $", field '{f.Field}'", f.Reason);
+                        else
+                            logger.LogWarning("Record failed in file #{FileNumber} ({FileHash}): an item Zep would refuse", number, tag);
                     }
                     else
                     {
@@ -92,6 +107,19 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         {
             output.TryComplete();
         }
+    }
+
+    private static async IAsyncEnumerable<ReadOutcome> Refused(RecordFailed failure)
+    {
+        await Task.CompletedTask;
+        yield return failure;
+    }
+
+    /// <summary>A short hash standing for a file in logs: stable within a run, not the name (nor guessable from a name without the run).</summary>
+    private static string FileTag(Guid runId, ExportFile file)
+    {
+        var hash = System.Security.Cryptography.HMACSHA256.HashData(runId.ToByteArray(), System.Text.Encoding.UTF8.GetBytes(file.Path));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 
     private async Task<int> WriteAllAsync(ChannelReader<List<StagedItem>> batches, CancellationTokenSource stopReading, CancellationToken ct)

@@ -65,6 +65,21 @@ public sealed class When_a_file_is_dropped_into_the_drop_folder : IAsyncLifetime
         Assert.Single(_zep.Store.GetEpisodes("u-7"));
     }
 
+    [Fact]
+    public async Task A_symbolic_link_leading_out_of_the_drop_folder_is_refused_unread_and_moved_to_failed()
+    {
+        await WaitForAsync(() => Directory.Exists(Drop));
+        var outside = Path.Combine(_root, "outside.json");
+        File.WriteAllText(outside,
+            """{"results":[{"id":"m1","memory":"Outside.","hash":"x","metadata":null,"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"u-outside"}]}""");
+        File.CreateSymbolicLink(Path.Combine(Drop, "linked.json"), outside);
+
+        await WaitForAsync(() => Directory.EnumerateFileSystemEntries(Path.Combine(Drop, "failed")).Any());
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Drop, "done")));
+        Assert.Empty(_zep.Store.GetEpisodes("u-outside"));
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

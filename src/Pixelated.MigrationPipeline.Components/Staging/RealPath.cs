@@ -1,4 +1,4 @@
-namespace Pixelated.MigrationPipeline.Api.Uploads;
+namespace Pixelated.MigrationPipeline.Components.Staging;
 
 /// <summary>A path with every symbolic link along it resolved (like POSIX <c>realpath</c>), so a link cannot lead out of a folder unseen.</summary>
 public static class RealPath

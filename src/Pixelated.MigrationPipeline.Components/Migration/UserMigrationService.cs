@@ -50,6 +50,10 @@ public sealed class UserMigrationService(
         var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
         if (items.Any(StagedContent.IsPurged))
         {
+            // A duplicate delivery that read the user before its lock was free finds it verified (and purged) by the
+            // validation that held the lock meanwhile: nothing to do, as for any verified user.
+            var now = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.UserKey == userKey).Select(u => u.Status).SingleAsync(ct);
+            if (now is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Cancelled) return false;
             // Never plan from a purged payload (it would write empty text): retry refills it from the source files first.
             user.Status = UserStatus.Failed;
             user.Error = "content purged from the ledger; retry re-reads the run's source files";

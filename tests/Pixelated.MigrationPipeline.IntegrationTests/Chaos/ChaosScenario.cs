@@ -152,6 +152,7 @@ public sealed class ChaosScenario : IAsyncDisposable
         _output.WriteLine($"run {report.Status}: users {report.Users}, items {report.Items}, zep requests {report.ZepRequests}; " +
                           $"emulator requests {string.Join(' ', stats.Requests.Select(kv => $"{kv.Key}:{kv.Value}"))}, batches {stats.Batches} " +
                           $"({string.Join(' ', Zep.Store.GetBatches().GroupBy(b => b.Status).Select(g => $"{g.Key}:{g.Count()}"))}); checker: {check}");
+        foreach (var user in report.UserLines.Where(u => u.Error is not null)) _output.WriteLine($"user {user.User} {user.Status}: {user.Error}");
         Assert.True(check.Lost.Count == 0 && check.Duplicated.Count == 0 && check.Unexpected.Count == 0, check.ToString());
         Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal(Expected.Users.Count(), report.Users.Total);

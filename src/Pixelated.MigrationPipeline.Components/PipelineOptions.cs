@@ -37,5 +37,18 @@ public sealed class PipelineOptions
     /// <summary>Also migrate deleted / archived / expired memories (skipped with their reason by default).</summary>
     public bool IncludeInactive { get; set; }
 
+    /// <summary>
+    /// How long a run stays alive in the ledger without its lease being renewed; the processes working on a run renew it
+    /// every third of this. An unfinished run whose lease expired shows as <c>interrupted</c>.
+    /// </summary>
+    [Range(2, 3600)]
+    public int RunLeaseSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A host with consumers resumes the unfinished runs of its ledger whose lease expired: at start, and then whenever it
+    /// renews its leases (in the distributed setup, a live worker takes over the runs of dead ones). False: they wait for <c>resume</c>.
+    /// </summary>
+    public bool ResumeOnStart { get; set; } = true;
+
     public bool UsesRabbitMq => string.Equals(Bus, "rabbitmq", StringComparison.OrdinalIgnoreCase);
 }

@@ -11,6 +11,7 @@ public sealed class StatusNamesTests
     [InlineData(RunStatus.CompletedWithErrors, "completed_with_errors")]
     [InlineData(RunStatus.DryRunCompleted, "dry_run_completed")]
     [InlineData(RunStatus.Paused, "paused")]
+    [InlineData(RunStatus.Interrupted, "interrupted")]
     public void Run_statuses_have_snake_case_wire_names(RunStatus status, string wire)
     {
         Assert.Equal(wire, StatusNames.ToWire(status));

@@ -43,6 +43,25 @@ public sealed class LauncherHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Records a run as <see cref="RunLauncher"/> does, with a lease of <paramref name="leaseSeconds"/>, and publishes nothing:
+    /// a launcher that died between recording the run and sending its <c>IngestExport</c>.
+    /// </summary>
+    public async Task<Guid> RecordRunWithoutPublishingAsync(IReadOnlyList<string> files, int leaseSeconds)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var run = new Ledger.Entities.MigrationRun
+        {
+            Id = NewId.NextGuid(), Status = Ledger.Entities.RunStatus.Created, CreatedAt = DateTimeOffset.UtcNow, MaxUsersInFlight = 64,
+            SourceFiles = System.Text.Json.JsonSerializer.Serialize(files.Select(Path.GetFullPath)),
+            LeaseExpiresAtMs = RunLease.Until(DateTimeOffset.UtcNow, leaseSeconds),
+        };
+        db.Runs.Add(run);
+        await db.SaveChangesAsync();
+        return run.Id;
+    }
+
     public async Task PublishAsync<T>(T message) where T : class
     {
         await using var scope = _host.Services.CreateAsyncScope();

@@ -6,11 +6,12 @@ using Pixelated.MigrationPipeline.Contracts;
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
 /// <summary>Writes one user's items to Zep, then asks for validation (or, when there was nothing to write, lets the next user in).</summary>
-public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRequests zepRequests, RunProgress progress) : IConsumer<MigrateUser>
+public sealed class MigrateUserConsumer(UserMigrationService migration, RunZepRequests zepRequests, RunProgress progress, RunLeaseKeeper leases) : IConsumer<MigrateUser>
 {
     public async Task Consume(ConsumeContext<MigrateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
+        leases.Hold(runId);
         if (await zepRequests.MeasureAsync(runId, userKey, () => migration.MigrateAsync(runId, userKey, context.CancellationToken)))
             await context.Publish(new ValidateUser(runId, userKey));
         else

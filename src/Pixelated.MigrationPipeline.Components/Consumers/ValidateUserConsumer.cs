@@ -6,11 +6,12 @@ using Pixelated.MigrationPipeline.Contracts;
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
 /// <summary>Reads one user back from Zep, records the outcome, lets the next waiting users in and rolls the run's status up.</summary>
-public sealed class ValidateUserConsumer(UserValidationService validation, RunProgress progress, RunZepRequests zepRequests) : IConsumer<ValidateUser>
+public sealed class ValidateUserConsumer(UserValidationService validation, RunProgress progress, RunZepRequests zepRequests, RunLeaseKeeper leases) : IConsumer<ValidateUser>
 {
     public async Task Consume(ConsumeContext<ValidateUser> context)
     {
         var (runId, userKey) = (context.Message.RunId, context.Message.UserKey);
+        leases.Hold(runId);
         var status = await zepRequests.MeasureAsync(runId, userKey, () => validation.ValidateAsync(runId, userKey, context.CancellationToken));
         if (status is null) return;
         await context.Publish(new UserValidated(runId, userKey, status.Value.ToString()));

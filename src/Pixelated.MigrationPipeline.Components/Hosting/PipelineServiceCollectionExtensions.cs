@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Repair;
@@ -56,6 +57,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<ContentRefill>();
         services.AddScoped<RunHalts>();
         services.AddScoped<AuditTrail>();
+        services.AddSingleton<RunLeaseKeeper>();
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddMassTransit(x =>
         {
@@ -95,6 +98,8 @@ public static class PipelineServiceCollectionExtensions
                 });
             }
         });
+        // After MassTransit's hosted service: it waits until the bus is started, so a resumed run publishes on a started bus.
+        if (consumers) services.AddHostedService<RunLeaseService>();
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
             o.WaitUntilStarted = true;

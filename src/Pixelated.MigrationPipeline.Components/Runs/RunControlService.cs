@@ -16,8 +16,14 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Every change goes through the ledger first, then the bus; the workers read the run's status before each user.
 /// </summary>
 public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, RunProgress progress, RunHalts halts, ContentRefill refill,
-    IOptions<ZepOptions> zepOptions)
+    IOptions<ZepOptions> zepOptions, IOptions<PipelineOptions>? pipelineOptions = null, TimeProvider? clock = null, RunLeaseKeeper? leases = null)
 {
+    /// <summary>A resumed run is hosted again: its lease is renewed at once (no longer <c>interrupted</c>), and by this process from now on.</summary>
+    private void Lease(MigrationRun run)
+    {
+        run.LeaseExpiresAtMs = RunLease.Until((clock ?? TimeProvider.System).GetUtcNow(), (pipelineOptions?.Value ?? new PipelineOptions()).RunLeaseSeconds);
+        leases?.Hold(run.Id);
+    }
 
     /// <summary>Stop dispatching new users; users in flight finish.</summary>
     public Task<ControlResult> PauseAsync(Guid runId, string? reason, CancellationToken ct) => halts.PauseAsync(runId, reason, ct);
@@ -38,6 +44,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         {
             run.Status = RunStatus.Created;
             run.StatusReason = null;
+            Lease(run);
             await db.SaveChangesAsync(ct);
             await bus.Publish(RunLauncher.IngestMessage(run), ct);
             return ControlResult.Done("resumed: the export is staged again (already staged records are kept)");
@@ -45,6 +52,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
 
         run.Status = RunStatus.Migrating;
         run.StatusReason = null;
+        Lease(run);
         await db.SaveChangesAsync(ct);
         var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status))
             .Select(u => new { u.UserKey, u.Status }).ToListAsync(ct);

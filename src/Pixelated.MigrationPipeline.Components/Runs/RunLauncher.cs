@@ -8,7 +8,8 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>Starts a run from any trigger (CLI, drop folder, API): records it in the ledger, then sends <see cref="IngestExport"/>.</summary>
-public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptions<PipelineOptions> options)
+public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptions<PipelineOptions> options, TimeProvider? clock = null,
+    RunLeaseKeeper? leases = null)
 {
     public Task<Guid> StartAsync(IReadOnlyList<string> paths, bool dryRun, CancellationToken ct, string? assignUserId = null) =>
         StartAsync(new RunRequest(paths, dryRun, assignUserId), ct);
@@ -29,8 +30,11 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
             StartedVia = request.StartedVia,
             RequestedBy = request.RequestedBy,
             AssignUserId = request.AssignUserId,
+            // The first lease: a process must pick the run up before it expires (this one, or a worker), else it is interrupted.
+            LeaseExpiresAtMs = RunLease.Until((clock ?? TimeProvider.System).GetUtcNow(), options.Value.RunLeaseSeconds),
         };
         db.Runs.Add(run);
+        leases?.Hold(run.Id);
         await db.SaveChangesAsync(ct);
         await bus.Publish(IngestMessage(run), ct);
         return run.Id;

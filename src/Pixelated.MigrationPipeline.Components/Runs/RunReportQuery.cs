@@ -14,6 +14,8 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
     private static readonly WriteUnitKind[] DataUnits = [WriteUnitKind.User, WriteUnitKind.Thread, WriteUnitKind.Messages, WriteUnitKind.Episode];
 
 
+    private DateTimeOffset Now => (clock ?? TimeProvider.System).GetUtcNow();
+
     public async Task<RunReport?> GetAsync(Guid runId, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct);
@@ -50,7 +52,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             InProgress = UsersInProgress(users.Select(u => (u.Status, 1))),
         };
 
-        return new RunReport(run.Id, run.Status, run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
+        return new RunReport(run.Id, RunLease.Shown(run, Now), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
             run.ZepRequests + users.Sum(u => u.ZepRequests),
             users.OrderBy(u => u.UserKey, StringComparer.Ordinal)
                 .Select(u => new UserLine(u.UserKey, u.Status, itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
@@ -82,7 +84,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             .GroupBy(i => i.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         var items = ItemTotalsOf(itemCounts.Select(c => (c.Status, c.Count)));
         var userTotals = new UserTotals(users.Sum(u => u.Count), 0, 0, 0, 0) { InProgress = UsersInProgress(users.Select(u => (u.Status, u.Count))) };
-        return new RunProgressSnapshot(run.Id, run.Status, run.FinishedAt, ProgressOf(run, items, userTotals));
+        return new RunProgressSnapshot(run.Id, RunLease.Shown(run, Now), run.FinishedAt, ProgressOf(run, items, userTotals));
     }
 
     /// <summary>
@@ -121,7 +123,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         return recent.Select(r =>
         {
             var users = counts.GetValueOrDefault(r.Id);
-            return new RunSummary(r.Id, r.Status, r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
+            return new RunSummary(r.Id, RunLease.Shown(r, Now), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
                 users?.Total ?? 0, users?.Settled ?? 0, r.ZepRequests + (users?.ZepRequests ?? 0));
         }).ToList();
     }
@@ -156,7 +158,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
 
     private RunProgressFigures ProgressOf(MigrationRun run, ItemTotals items, UserTotals users)
     {
-        var end = run.FinishedAt ?? (clock ?? TimeProvider.System).GetUtcNow();
+        var end = run.FinishedAt ?? Now;
         var since = run.IngestedAt ?? run.CreatedAt;
         var elapsed = Math.Max((end - since).TotalSeconds, 0.001);
         var settled = items.Migrated + items.Skipped + items.Failed;

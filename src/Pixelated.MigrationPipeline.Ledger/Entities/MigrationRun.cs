@@ -31,6 +31,12 @@ public sealed class MigrationRun
     public string? RequestedBy { get; set; }
     /// <summary>Why the run was paused or cancelled, as given by the operator.</summary>
     public string? StatusReason { get; set; }
+    /// <summary>
+    /// Until when the run is known to be hosted (Unix time, milliseconds): renewed every third of <c>Pipeline:RunLeaseSeconds</c>
+    /// by each process that has worked on the run while it lives. An unfinished run whose lease has passed is
+    /// <see cref="RunStatus.Interrupted"/> (derived, never stored). Null for runs recorded before leases: never interrupted.
+    /// </summary>
+    public long? LeaseExpiresAtMs { get; set; }
 }
 
 public enum RunStatus
@@ -46,4 +52,9 @@ public enum RunStatus
     Paused = 7,
     /// <summary>Stopped by an operator: users not yet dispatched are <c>Cancelled</c>.</summary>
     Cancelled = 8,
+    /// <summary>
+    /// Never stored: shown (report, runs list, views) for a run that is <c>Created</c>, <c>Ingesting</c> or <c>Migrating</c>
+    /// whose lease has expired, i.e. no live process hosts it. Vanishes once a process resumes it.
+    /// </summary>
+    Interrupted = 9,
 }

@@ -9,7 +9,7 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 
 /// <summary>
-/// One vocabulary of statuses everywhere: the ledger views (V3) show every run, user and item status by the same snake_case
+/// One vocabulary of statuses everywhere: the ledger views (V3, runs V4) show every run, user and item status by the same snake_case
 /// name as the API, the CLI and the CSV report (<see cref="StatusNames"/>), on PostgreSQL and on SQLite.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
@@ -52,6 +52,15 @@ public sealed class When_the_ledger_views_show_statuses(InfrastructureFixture in
         Assert.Contains(runRows, r => r.Status == "dry_run_completed");
         foreach (var status in Enum.GetValues<UserStatus>()) Assert.Equal(StatusNames.ToWire(status), userRows.Single(r => r.Key == $"user-{status}").Status);
         Assert.Equal([("item-Failed", "failed"), ("item-Skipped", "skipped")], problemRows.Select(r => (r.Key, r.Status)).Order());
+
+        // V4: an unfinished run whose lease passed is interrupted (the database's clock), a live one keeps its status.
+        var (expired, live) = (Guid.NewGuid(), Guid.NewGuid());
+        db.Runs.Add(new MigrationRun { Id = expired, Status = RunStatus.Migrating, CreatedAt = now, LeaseExpiresAtMs = now.AddMinutes(-1).ToUnixTimeMilliseconds() });
+        db.Runs.Add(new MigrationRun { Id = live, Status = RunStatus.Migrating, CreatedAt = now, LeaseExpiresAtMs = now.AddMinutes(10).ToUnixTimeMilliseconds() });
+        await db.SaveChangesAsync();
+        var leaseRows = await db.Database.SqlQueryRaw<Row>("SELECT CAST(run_id AS TEXT) AS \"Key\", status AS \"Status\" FROM v_migration_runs").ToListAsync();
+        Assert.Equal("interrupted", leaseRows.Single(r => Guid.Parse(r.Key) == expired).Status);
+        Assert.Equal("migrating", leaseRows.Single(r => Guid.Parse(r.Key) == live).Status);
     }
 
     private sealed class Row

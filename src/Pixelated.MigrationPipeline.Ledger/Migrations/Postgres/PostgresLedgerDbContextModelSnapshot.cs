@@ -111,6 +111,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ingested_at");
 
+                    b.Property<long?>("LeaseExpiresAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_expires_at_ms");
+
                     b.Property<int>("MaxUsersInFlight")
                         .HasColumnType("integer")
                         .HasColumnName("max_users_in_flight");

@@ -104,6 +104,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("ingested_at");
 
+                    b.Property<long?>("LeaseExpiresAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at_ms");
+
                     b.Property<int>("MaxUsersInFlight")
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_users_in_flight");

@@ -24,7 +24,7 @@ public sealed class When_a_long_multilingual_memory_migrates(ITestOutputHelper o
     [InlineData("batch")]
     public async Task The_long_multilingual_structured_memory_migrates_complete(string writeMode)
     {
-        var summary = SessionSummary();
+        var summary = Components.Tests.LongMultilingualMemory.Text(); // the same text as the planner's tests
         var note = string.Concat(Enumerable.Repeat("Note libre : très fatiguée 😴, 今日は休みます。 ", 600)); // a text memory, ~25,000 characters
         var export = WriteExport(("m-summary", summary, """{"type":"session_summary","langue":"français"}"""), ("m-note", note, null));
         await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
@@ -52,23 +52,6 @@ public sealed class When_a_long_multilingual_memory_migrates(ITestOutputHelper o
         Assert.All(parts, e => Assert.InRange(e.Content.EnumerateRunes().Count(), 1, 10_000));
         Assert.All(parts, e => Assert.DoesNotContain("\\u", e.Content, StringComparison.Ordinal)); // readable in Zep
         Assert.Equal(summary, string.Concat(parts.OrderBy(e => e.Sequence).Select(e => JsonDocument.Parse(e.Content).RootElement.GetProperty("memory").GetString())));
-    }
-
-    /// <summary>The issue's memory: French, emoji (ZWJ sequences too) and a few Japanese sentences, ~12,000 characters.</summary>
-    private static string SessionSummary()
-    {
-        string[] sentences =
-        [
-            "Séance du 12 mars : la patiente décrit une anxiété élevée 😟 avant ses examens, surtout le soir. ",
-            "Elle dit qu'elle « n'arrive plus à dormir » et se réveille très tôt, épuisée. ",
-            "今日はよく眠れませんでした。先生と話して少し安心しました。 ",
-            "Nous avons travaillé la respiration 🧘‍♀️ et l'écriture d'un journal ✍️ quotidien. ",
-            "Objectif pour la semaine : noter trois moments où l'inquiétude a diminué 👍🏽, même brièvement. ",
-            "La thérapeute 👩‍⚕️ propose de revoir le plan de traitement à la prochaine séance.\n\n",
-        ];
-        var text = new StringBuilder();
-        for (var i = 0; text.Length < 12_000; i++) text.Append(sentences[i % sentences.Length]);
-        return text.ToString().TrimEnd();
     }
 
     /// <summary>An OSS <c>get_all</c> export (FORMATS.md) of the user's memories.</summary>

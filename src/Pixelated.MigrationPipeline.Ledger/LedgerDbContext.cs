@@ -27,6 +27,8 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.StatusReason).HasMaxLength(1000);
             e.Property(x => x.SessionFilter).HasMaxLength(1000);
             e.Property(x => x.AssignUserId).HasMaxLength(1000);
+            e.Property(x => x.UsersFile).HasMaxLength(4000);
+            e.Property(x => x.UserPrefix).HasMaxLength(200);
         });
         b.Entity<RunUser>(e =>
         {
@@ -39,6 +41,13 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.UserKey).HasMaxLength(1000);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.Error).HasMaxLength(4000);
+            e.Property(x => x.ZepUserId).HasMaxLength(1000);
+            e.Property(x => x.Role).HasMaxLength(100);
+            e.Property(x => x.RoleConflict).HasMaxLength(1000);
+            e.Property(x => x.Email).HasMaxLength(500);
+            e.Property(x => x.FirstName).HasMaxLength(500);
+            e.Property(x => x.LastName).HasMaxLength(500);
+            e.Property(x => x.ProfileHash).HasMaxLength(64);
             e.HasOne<MigrationRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<StagedItem>(e =>

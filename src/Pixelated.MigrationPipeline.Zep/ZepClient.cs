@@ -27,6 +27,15 @@ public sealed partial class ZepClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<ZepUser>(ZepJson.Options, ct);
     }
 
+    /// <summary>Patches a user's profile (PATCH /users/{userId}); returns false when Zep does not know the user.</summary>
+    public async Task<bool> UpdateUserAsync(string userId, UpdateUserRequest request, CancellationToken ct)
+    {
+        using var response = await http.PatchAsJsonAsync($"users/{Esc(userId)}", request, ZepJson.Options, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureAsync(response, "update user", ct);
+        return true;
+    }
+
     /// <summary>Creates a thread; returns false when Zep says it already exists.</summary>
     public async Task<bool> CreateThreadAsync(CreateThreadRequest request, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep.Api;
 
@@ -19,14 +20,18 @@ public static class UserPlanner
     public const int MaxEpisodeChars = 10_000;
     private const string SourceDescription = "mem0 migration";
 
-    public static UserPlan Plan(string userKey, IEnumerable<StagedItem> items)
+    /// <summary>The plan of a user written under its mem0 id, with no role or profile.</summary>
+    public static UserPlan Plan(string userKey, IEnumerable<StagedItem> items) => Plan(UserTarget.Unmapped(userKey), items);
+
+    /// <summary>
+    /// The plan of <paramref name="target"/>: everything is written under (and keyed by) its Zep user id, so an unmapped
+    /// user's keys are those it always had and a mapped user's derive from the id it is mapped to.
+    /// </summary>
+    public static UserPlan Plan(UserTarget target, IEnumerable<StagedItem> items)
     {
         var list = items as IReadOnlyCollection<StagedItem> ?? items.ToList();
-        var user = new PlannedUser(IdempotencyKey.ForUser(userKey), new CreateUserRequest(userKey, new JsonObject
-        {
-            ["source"] = "mem0",
-            ["migrated_by"] = "pixelated-migration",
-        }));
+        var userKey = target.ZepUserId;
+        var user = new PlannedUser(IdempotencyKey.ForUser(userKey), CreateUser(target));
 
         var episodes = list
             .Where(i => i.Kind == StagedItemKind.Memory)
@@ -42,6 +47,23 @@ public static class UserPlanner
             .ToList();
 
         return new UserPlan(user, threads, episodes);
+    }
+
+    /// <summary>
+    /// The Zep user: metadata <c>{source, migrated_by, mem0_user_id}</c> plus <c>role</c> (a platform role) or <c>mem0_role</c>
+    /// (any other role), and the e-mail and names of the users file.
+    /// </summary>
+    public static CreateUserRequest CreateUser(UserTarget target)
+    {
+        var metadata = new JsonObject
+        {
+            ["source"] = "mem0",
+            ["migrated_by"] = "pixelated-migration",
+            ["mem0_user_id"] = target.UserKey,
+        };
+        if (target.PlatformRole is { } role) metadata["role"] = role;
+        if (target.OtherRole is { } other) metadata["mem0_role"] = other;
+        return new CreateUserRequest(target.ZepUserId, metadata, target.FirstName, target.LastName, target.Email);
     }
 
     /// <summary>The Zep thread id of a mem0 session: readable when short and plain, hashed otherwise (thread ids are global in a Zep project).</summary>

@@ -42,6 +42,9 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     private bool _userFoundInZep;
     private readonly HashSet<string> _threadsFoundInZep = new(StringComparer.Ordinal);
 
+    /// <summary>Whether this attempt created the user in Zep (so it holds exactly the planned profile).</summary>
+    public bool UserCreated { get; private set; }
+
     /// <summary>Item keys that could not be written, with a reason safe for the ledger.</summary>
     public Dictionary<string, string> FailedItems { get; } = new(StringComparer.Ordinal);
 
@@ -76,6 +79,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         {
             var created = await GuardAsync(user.Key, WriteUnitKind.User, () => zep.CreateUserAsync(user.Request, ct), ct);
             _userFoundInZep = !created;
+            UserCreated = created;
             ConfirmOrAdopt(user.Key, WriteUnitKind.User, user.Request.UserId, foundInZep: !created);
         }
         foreach (var thread in open) await CreateThreadAsync(thread, ct);

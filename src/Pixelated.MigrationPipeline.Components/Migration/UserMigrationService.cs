@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Ledger.Locks;
@@ -61,17 +62,24 @@ public sealed class UserMigrationService(
             await db.SaveChangesAsync(ct);
             return false;
         }
-        var plan = UserPlanner.Plan(userKey, items);
-        var ownBatchKey = IdempotencyKey.ForBatch(userKey);
+        // Everything Zep sees, and every key, follows the Zep user id (the mem0 id unless the users file or a prefix maps it).
+        var target = UserTarget.Of(user);
+        var zepUserId = target.ZepUserId;
+        var plan = UserPlanner.Plan(target, items);
+        var ownBatchKey = IdempotencyKey.ForBatch(zepUserId);
         var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
         await SharedBatchRecovery.ResolveAsync(zep, ledger, zepOptions.Value.BatchPollTimeoutSeconds, ct);
-        var writer = new IdempotentZepWriter(zep, ledger, userKey, writeMode);
+        var writer = new IdempotentZepWriter(zep, ledger, zepUserId, writeMode);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, writeMode.UseBatch ? null : plan.Episodes, ct);
         await writer.AdoptWhatZepHoldsAsync(threads, plan.Episodes, ct);
+        if (!writer.UserCreated && ledger.StateOf(plan.User.Key) == WriteState.Confirmed
+            && await UserLedgerQueries.RunUpdatesUsersAsync(db, runId, ct)
+            && await UserProfileUpdate.ApplyAsync(zep, target, plan.User.Request, ct))
+            user.ProfileUpdated = true;
         if (writeMode.UseBatch)
         {
-            if (!await WriteThroughBatchesAsync(userKey, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
+            if (!await WriteThroughBatchesAsync(zepUserId, plan, threads, ledger, ledger.StateOf(ownBatchKey) == WriteState.Sent, writer.FailedItems, ct))
             {
                 if (writeMode.Configured == ZepWriteMode.Batch)
                     throw new InvalidOperationException("Zep:WriteMode is batch but Zep answered 404 to POST /batches (no Batch API); use auto or sequential.");
@@ -116,7 +124,7 @@ public sealed class UserMigrationService(
     /// A shared batch when the user has at most 350 items never sent and no batch of its own still open; otherwise the
     /// user's own batches. False when Zep does not serve the Batch API.
     /// </summary>
-    private async Task<bool> WriteThroughBatchesAsync(string userKey, UserPlan plan, IReadOnlyList<PlannedThread> threads, WriteUnitLedger ledger,
+    private async Task<bool> WriteThroughBatchesAsync(string zepUserId, UserPlan plan, IReadOnlyList<PlannedThread> threads, WriteUnitLedger ledger,
         bool ownBatchOpen, Dictionary<string, string> failedItems, CancellationToken ct)
     {
         var open = BatchItemPlanner.Entries(plan, threads)
@@ -128,6 +136,6 @@ public sealed class UserMigrationService(
             var unsent = shared.Unsent(open);
             if (unsent.Count == open.Count && sharedBatches.Accepts(unsent.Count)) return await shared.WriteAsync(unsent, ct);
         }
-        return await new BatchZepWriter(zep, ledger, userKey, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
+        return await new BatchZepWriter(zep, ledger, zepUserId, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
     }
 }

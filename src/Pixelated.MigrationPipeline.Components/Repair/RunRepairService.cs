@@ -19,18 +19,20 @@ public sealed class RunRepairService(LedgerDbContext db, ZepClient zep)
     public async Task<RepairReport?> RepairAsync(Guid runId, bool dryRun, CancellationToken ct)
     {
         if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
-        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UserKey).ToListAsync(ct);
+        var users = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => new { u.UserKey, u.ZepUserId }).ToListAsync(ct))
+            .ToDictionary(u => u.UserKey, u => u.ZepUserId ?? u.UserKey, StringComparer.Ordinal);
         var sessions = (await db.StagedItems.AsNoTracking()
                 .Where(i => i.RunId == runId && i.Kind == StagedItemKind.ConversationMessage)
                 .Select(i => new { i.UserKey, i.SessionId }).Distinct().ToListAsync(ct))
             .ToLookup(s => s.UserKey, s => s.SessionId ?? "default", StringComparer.Ordinal);
 
         var lines = new List<RepairLine>();
-        foreach (var user in users.Order(StringComparer.Ordinal))
+        // Zep holds each user under its Zep id (the mem0 id unless the users file or a prefix mapped it).
+        foreach (var (user, zepUserId) in users.OrderBy(u => u.Key, StringComparer.Ordinal))
         {
-            lines.AddRange(await RepairEpisodesAsync(user, dryRun, ct));
+            lines.AddRange(await RepairEpisodesAsync(zepUserId, dryRun, ct));
             foreach (var session in sessions[user].Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-                lines.AddRange(await ListDuplicatedMessagesAsync(user, UserPlanner.ThreadIdFor(user, session), ct));
+                lines.AddRange(await ListDuplicatedMessagesAsync(zepUserId, UserPlanner.ThreadIdFor(zepUserId, session), ct));
         }
         return new RepairReport(runId, dryRun, users.Count, lines);
     }

@@ -36,6 +36,7 @@ public sealed class RunPurgeService(LedgerDbContext db)
             && (i.Content != null || i.Name != null || i.CategoriesJson != null || i.MetadataJson != null));
         var users = await holding.Select(i => i.UserKey).Distinct().CountAsync(ct);
         var items = await StagedContent.PurgeAsync(db.StagedItems.Where(i => i.RunId == runId), ct);
+        await StagedContent.PurgeProfilesAsync(db.RunUsers.Where(u => u.RunId == runId), ct);
         await transaction.CommitAsync(ct);
         var summary = $"purged the content of {items} item(s) of {users} user(s); keys and hashes kept";
         return new PurgeResult(ControlOutcome.Done, summary, new PurgeReport(runId, items, users, summary));

@@ -21,4 +21,23 @@ public static class StagedContent
                 .SetProperty(i => i.Name, (string?)null)
                 .SetProperty(i => i.CategoriesJson, (string?)null)
                 .SetProperty(i => i.MetadataJson, (string?)null), ct);
+
+    /// <summary>
+    /// A user's e-mail and names from the users file (personal data), purged with its items' payload; the profile's hash,
+    /// its Zep id and role stay, so validation still compares.
+    /// </summary>
+    public static void PurgeProfile(RunUser user)
+    {
+        user.Email = null;
+        user.FirstName = null;
+        user.LastName = null;
+    }
+
+    /// <summary>Purges the e-mail and names of the given users in one set-based UPDATE.</summary>
+    public static Task<int> PurgeProfilesAsync(IQueryable<RunUser> users, CancellationToken ct) =>
+        users.Where(u => u.Email != null || u.FirstName != null || u.LastName != null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.Email, (string?)null)
+                .SetProperty(u => u.FirstName, (string?)null)
+                .SetProperty(u => u.LastName, (string?)null), ct);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Retention;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -115,7 +116,8 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
                 .Select(f => new { f.UserKey, f.ItemKey, f.Field }).ToListAsync(ct);
             foreach (var user in missing.GroupBy(f => f.UserKey, StringComparer.Ordinal))
             {
-                var plan = UserPlanner.Plan(user.Key, await UserLedgerQueries.ItemsToWriteAsync(db, runId, user.Key, ct));
+                var row = await db.RunUsers.AsNoTracking().SingleAsync(u => u.RunId == runId && u.UserKey == user.Key, ct);
+                var plan = UserPlanner.Plan(UserTarget.Of(row), await UserLedgerQueries.ItemsToWriteAsync(db, runId, user.Key, ct));
                 var keys = user.SelectMany(f => plan.KeysOf(f.ItemKey))
                     .Concat(user.Any(f => f.Field == "user") ? [plan.User.Key] : []).ToHashSet(StringComparer.Ordinal);
                 await WriteUnitLedger.ReopenAsync(db, zepOptions.Value.Target, keys, ct);

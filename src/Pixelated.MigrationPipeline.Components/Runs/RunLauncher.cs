@@ -30,6 +30,9 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
             StartedVia = request.StartedVia,
             RequestedBy = request.RequestedBy,
             AssignUserId = request.AssignUserId,
+            UsersFile = string.IsNullOrEmpty(request.UsersFile) ? null : Path.GetFullPath(request.UsersFile),
+            UserPrefix = string.IsNullOrEmpty(request.UserPrefix) ? null : request.UserPrefix,
+            UpdateUsers = request.UpdateUsers,
             // The first lease: a process must pick the run up before it expires (this one, or a worker), else it is interrupted.
             LeaseExpiresAtMs = RunLease.Until((clock ?? TimeProvider.System).GetUtcNow(), options.Value.RunLeaseSeconds),
         };

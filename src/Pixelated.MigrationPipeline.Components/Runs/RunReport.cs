@@ -29,6 +29,8 @@ public sealed record RunReport(
     /// and adopted instead of writing them again: the reconciliation of a rerun on a new or lost ledger.
     /// </summary>
     public int AdoptedUnits { get; init; }
+    /// <summary>Users that existed in Zep and were patched to the planned role and profile (<c>--update-users</c>).</summary>
+    public int UpdatedUsers { get; init; }
 
     public bool AllUsersVerified => Users.Total > 0 && Users.Verified == Users.Total && Items.Failed == 0;
     public bool IsFinished => FinishedAt is not null;
@@ -43,7 +45,23 @@ public sealed record UserTotals(int Total, int Verified, int Failed, int Skipped
 
 public sealed record ItemTotals(int Total, int Migrated, int Skipped, int Failed, int Pending);
 
-public sealed record UserLine(string User, UserStatus Status, int Items, string? Error);
+/// <summary>One user of a run: its mem0 id (<paramref name="User"/>), status, items and error.</summary>
+public sealed record UserLine(string User, UserStatus Status, int Items, string? Error)
+{
+    /// <summary>The Zep user id it is written under (the mem0 id unless the users file or a prefix maps it).</summary>
+    public string? ZepUserId { get; init; }
+    /// <summary>The role written to the Zep user's metadata; null for none.</summary>
+    public string? Role { get; init; }
+    /// <summary>The user already existed in Zep and was patched to the planned profile (<c>--update-users</c>).</summary>
+    public bool Updated { get; init; }
+
+    public static UserLine Of(RunUser user, int items) => new(user.UserKey, user.Status, items, user.Error)
+    {
+        ZepUserId = user.ZepUserId ?? user.UserKey,
+        Role = user.Role,
+        Updated = user.ProfileUpdated,
+    };
+}
 
 public sealed record ItemProblem(ItemStatus Status, string User, string ItemKey, string File, long Record, string? Reason);
 

@@ -6,14 +6,16 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>
 /// A run report as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma, a quote or a
-/// line break, quotes doubled): one row per user, one per failed or skipped item, one per validation finding.
+/// line break, quotes doubled): one row per user (its mem0 id under <c>user</c>, the Zep user id it is written under, its
+/// role, and whether <c>--update-users</c> patched it), one per failed or skipped item, one per validation finding.
 /// Keys, statuses (by their snake_case wire names, <see cref="StatusNames"/>) and reasons only, never content (the report holds none).
 /// </summary>
 public static class RunReportCsv
 {
     public const string ContentType = "text/csv";
 
-    public static readonly string[] Header = ["record", "user", "status", "items", "item_key", "file", "record_index", "kind", "field", "reason"];
+    public static readonly string[] Header = ["record", "user", "status", "items", "item_key", "file", "record_index", "kind", "field", "reason",
+        "zep_user_id", "role", "updated"];
 
     public static async Task WriteAsync(RunReport report, TextWriter writer, CancellationToken ct = default)
     {
@@ -21,17 +23,18 @@ public static class RunReportCsv
         foreach (var u in report.UserLines)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRowAsync(writer, ["user", u.User, StatusNames.ToWire(u.Status), u.Items.ToString(CultureInfo.InvariantCulture), "", "", "", "", "", u.Error]);
+            await WriteRowAsync(writer, ["user", u.User, StatusNames.ToWire(u.Status), u.Items.ToString(CultureInfo.InvariantCulture), "", "", "", "", "", u.Error,
+                u.ZepUserId ?? u.User, u.Role, u.Updated ? "true" : "false"]);
         }
         foreach (var p in report.Problems)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRowAsync(writer, ["item", p.User, StatusNames.ToWire(p.Status), "", p.ItemKey, p.File, p.Record.ToString(CultureInfo.InvariantCulture), "", "", p.Reason]);
+            await WriteRowAsync(writer, ["item", p.User, StatusNames.ToWire(p.Status), "", p.ItemKey, p.File, p.Record.ToString(CultureInfo.InvariantCulture), "", "", p.Reason, "", "", ""]);
         }
         foreach (var f in report.Findings)
         {
             ct.ThrowIfCancellationRequested();
-            await WriteRowAsync(writer, ["finding", f.User, "", "", f.ItemKey, "", "", f.Kind, f.Field, ""]);
+            await WriteRowAsync(writer, ["finding", f.User, "", "", f.ItemKey, "", "", f.Kind, f.Field, "", "", "", ""]);
         }
         await writer.FlushAsync(ct);
     }

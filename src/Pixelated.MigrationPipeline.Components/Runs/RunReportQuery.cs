@@ -55,7 +55,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         return new RunReport(run.Id, RunLease.Shown(run, Now), run.DryRun, run.CreatedAt, run.FinishedAt, userTotals, items,
             run.ZepRequests + users.Sum(u => u.ZepRequests),
             users.OrderBy(u => u.UserKey, StringComparer.Ordinal)
-                .Select(u => new UserLine(u.UserKey, u.Status, itemsPerUser.GetValueOrDefault(u.UserKey), u.Error)).ToList(),
+                .Select(u => UserLine.Of(u, itemsPerUser.GetValueOrDefault(u.UserKey))).ToList(),
             problems, findings)
         {
             StartedVia = run.StartedVia,
@@ -65,6 +65,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             Progress = ProgressOf(run, items, userTotals),
             Rerun = RerunOf(run, userTotals, items, retryableFailed),
             AdoptedUnits = adopted,
+            UpdatedUsers = users.Count(u => u.ProfileUpdated),
         };
     }
 
@@ -137,7 +138,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         var keys = users.Select(u => u.UserKey).ToList();
         var counts = await db.StagedItems.AsNoTracking().Where(i => i.RunId == runId && keys.Contains(i.UserKey))
             .GroupBy(i => i.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(c => c.Key, c => c.Count, ct);
-        return users.Select(u => new UserLine(u.UserKey, u.Status, counts.GetValueOrDefault(u.UserKey), u.Error)).ToList();
+        return users.Select(u => UserLine.Of(u, counts.GetValueOrDefault(u.UserKey))).ToList();
     }
 
     /// <summary>How many of a run's users (or the one user) were updated after <paramref name="since"/> (e.g. validated again).</summary>

@@ -8,6 +8,9 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <param name="MaxUsersInFlight">Cap on users migrating at once; null for <c>Pipeline:MaxUsersInFlight</c>.</param>
 /// <param name="StartedVia">cli, api or drop-folder.</param>
 /// <param name="RequestedBy">Who asked (API key name); null for the CLI or the drop folder.</param>
+/// <param name="UsersFile">A users file (<c>.csv</c>/<c>.json</c>: id map, e-mail, names, role); null for none.</param>
+/// <param name="UserPrefix">Put before the mem0 id of every user the users file does not map; null for none.</param>
+/// <param name="UpdateUsers">Patch users that already exist in Zep to the planned role and profile.</param>
 public sealed record RunRequest(
     IReadOnlyList<string> Paths,
     bool DryRun = false,
@@ -16,4 +19,7 @@ public sealed record RunRequest(
     string? Session = null,
     int? MaxUsersInFlight = null,
     string StartedVia = "cli",
-    string? RequestedBy = null);
+    string? RequestedBy = null,
+    string? UsersFile = null,
+    string? UserPrefix = null,
+    bool UpdateUsers = false);

@@ -19,6 +19,10 @@ public static class UserLedgerQueries
     public static Task<bool> RunCancelledAsync(LedgerDbContext db, Guid runId, CancellationToken ct) =>
         RunCancelled.For(db)(db, runId, ct);
 
+    /// <summary>Whether the run patches users that already exist in Zep (<c>--update-users</c>).</summary>
+    public static Task<bool> RunUpdatesUsersAsync(LedgerDbContext db, Guid runId, CancellationToken ct) =>
+        RunUpdatesUsers.For(db)(db, runId, ct);
+
     /// <summary>The user's readable items still to write or already written, untracked.</summary>
     public static Task<List<StagedItem>> ItemsToWriteAsync(LedgerDbContext db, Guid runId, string userKey, CancellationToken ct) =>
         ItemsToWrite.For(db)(db, runId, userKey).ToListAsync(ct).AsTask();
@@ -38,6 +42,10 @@ public static class UserLedgerQueries
     private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<bool>>> RunCancelled = new(() =>
         EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
             db.Runs.Any(r => r.Id == runId && r.Status == RunStatus.Cancelled)));
+
+    private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, CancellationToken, Task<bool>>> RunUpdatesUsers = new(() =>
+        EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, CancellationToken _) =>
+            db.Runs.Any(r => r.Id == runId && r.UpdateUsers)));
 
     private static readonly CompiledPerModel<Func<LedgerDbContext, Guid, string, IAsyncEnumerable<StagedItem>>> ItemsToWrite = new(() =>
         EF.CompileAsyncQuery((LedgerDbContext db, Guid runId, string userKey) =>

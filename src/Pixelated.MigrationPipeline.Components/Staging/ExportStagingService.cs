@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Mem0;
@@ -20,13 +21,18 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
 
     public sealed record StagingResult(IReadOnlyList<string> Users, int Items, int FailedRecords);
 
-    private sealed record Tally(IReadOnlyList<string> Users, int Failed);
+    private sealed record Tally(IReadOnlyList<string> Users, int Failed, RoleTally Roles);
 
     public Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, CancellationToken ct) =>
-        StageAsync(runId, paths, assignUserId, new ExportFileRules(null, options.Value.MaxFilesPerRun, options.Value.MaxFolderDepth), ct);
+        StageAsync(runId, paths, assignUserId, new ExportFileRules(null, options.Value.MaxFilesPerRun, options.Value.MaxFolderDepth), UserMapping.None, ct);
 
-    /// <summary>Stages what <paramref name="rules"/> let the run open (<see cref="ExportFiles.Walk"/>); every refused entry is a failed item with its reason.</summary>
-    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, ExportFileRules rules, CancellationToken ct)
+    /// <summary>
+    /// Stages what <paramref name="rules"/> let the run open (<see cref="ExportFiles.Walk"/>); every refused entry is a failed
+    /// item with its reason. Then records the run's users as <paramref name="mapping"/> and their records' roles make them
+    /// (<see cref="UserDirectory"/>): a users file's bad rows are failed items too.
+    /// </summary>
+    public async Task<StagingResult> StageAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, ExportFileRules rules,
+        UserMapping mapping, CancellationToken ct)
     {
         // A retried ingest restarts from a clean slate for this run: staging is all-or-nothing per run.
         await db.StagedItems.Where(i => i.RunId == runId).ExecuteDeleteAsync(ct);
@@ -48,11 +54,11 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         }
         var items = await writing;
 
-        var now = DateTimeOffset.UtcNow;
-        db.RunUsers.AddRange(tally.Users.Select(u => new RunUser { RunId = runId, UserKey = u, Status = UserStatus.Staged, UpdatedAt = now }));
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        return new StagingResult(tally.Users, items, tally.Failed);
+        var resolution = UserDirectory.Load(tally.Users, tally.Roles, mapping, rules.Root);
+        foreach (var row in resolution.FailedRows)
+            logger.LogWarning("Users file row {Row} failed: {Problem}", row.Row, row.Reason);
+        await StagedUsers.RecordAsync(db, runId, resolution, ct);
+        return new StagingResult(tally.Users, items, tally.Failed + resolution.FailedRows.Count);
     }
 
     private async Task<Tally> ReadAllAsync(Guid runId, IReadOnlyList<string> paths, string? assignUserId, ExportFileRules rules,
@@ -60,6 +66,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
     {
         var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = assignUserId });
         var users = new HashSet<string>(StringComparer.Ordinal);
+        var roles = new RoleTally();
         var batch = new Batch();
         var failed = 0;
         try
@@ -96,12 +103,13 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
                     else
                     {
                         users.Add(row.UserKey);
+                        roles.Observe(row.UserKey, row.CreatedAt, row.MetadataJson);
                     }
                     if (batch.Rows.Count >= BatchSize) await output.WriteAsync(batch.TakeRows(), ct);
                 }
             }
             if (batch.Rows.Count > 0) await output.WriteAsync(batch.TakeRows(), ct);
-            return new Tally(users.Order(StringComparer.Ordinal).ToList(), failed);
+            return new Tally(users.Order(StringComparer.Ordinal).ToList(), failed, roles);
         }
         finally
         {

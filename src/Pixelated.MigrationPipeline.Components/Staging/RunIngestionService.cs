@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -39,7 +40,8 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
             var watch = WatchForCancelAsync(run.Id, cancelled);
             try
             {
-                result = await staging.StageAsync(run.Id, message.Files, message.AssignUserId, RulesFor(run, options.Value), cancelled.Token);
+                result = await staging.StageAsync(run.Id, message.Files, message.AssignUserId, RulesFor(run, options.Value),
+                    new UserMapping(run.UsersFile, run.UserPrefix), cancelled.Token);
             }
             catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !ct.IsCancellationRequested)
             {
@@ -106,14 +108,13 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
     /// <summary>Dry run: convert every user (limits, splitting, keys) without a single Zep call.</summary>
     private async Task PlanOnlyAsync(Guid runId, CancellationToken ct)
     {
-        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
-            .Select(u => u.UserKey).ToListAsync(ct);
-        foreach (var userKey in users)
+        var users = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.Status == UserStatus.Staged).ToListAsync(ct);
+        foreach (var user in users)
         {
             var items = await db.StagedItems.AsNoTracking()
-                .Where(i => i.RunId == runId && i.UserKey == userKey && i.Status == ItemStatus.Staged && i.Kind != StagedItemKind.Unreadable)
+                .Where(i => i.RunId == runId && i.UserKey == user.UserKey && i.Status == ItemStatus.Staged && i.Kind != StagedItemKind.Unreadable)
                 .ToListAsync(ct);
-            _ = UserPlanner.Plan(userKey, items);
+            _ = UserPlanner.Plan(UserTarget.Of(user), items);
         }
         await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Planned).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);

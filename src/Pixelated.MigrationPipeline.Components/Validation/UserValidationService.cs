@@ -4,6 +4,7 @@ using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Ledger.Locks;
@@ -37,31 +38,45 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         // A purged item's plan cannot be rebuilt (no text, so no parts): it is checked by its keys and content hash.
         var purged = written.Where(StagedContent.IsPurged).ToList();
         var purgedMigrated = purged.Where(i => i.Status == ItemStatus.Migrated).ToList();
-        var plan = UserPlanner.Plan(userKey, items.Where(i => !StagedContent.IsPurged(i)).ToList());
-        var knownKeys = KnownKeys(plan, UserPlanner.Plan(userKey, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList()));
+        // Zep holds the user under its Zep id (the mem0 id unless mapped): reads and keys follow it.
+        var target = UserTarget.Of(user);
+        var zepUserId = target.ZepUserId;
+        var plan = UserPlanner.Plan(target, items.Where(i => !StagedContent.IsPurged(i)).ToList());
+        var knownKeys = KnownKeys(plan, UserPlanner.Plan(target, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList()));
 
         var findings = new List<PlanComparer.Finding>();
         var episodes = plan.Episodes.Count > 0 || purgedMigrated.Any(i => i.Kind == StagedItemKind.Memory)
-            ? await zep.GetAllUserEpisodesAsync(userKey, ct) : [];
-        // Whether the user exists is asked only when none of its episodes came back (or it has none): a user whose
-        // episodes Zep lists exists. One request fewer per validated user with memories (7 -> 6 for a typical user).
-        var userMissing = episodes.Count == 0 && await zep.GetUserAsync(userKey, ct) is null;
+            ? await zep.GetAllUserEpisodesAsync(zepUserId, ct) : [];
+        // The user is read back to compare its profile (role, mem0 id, e-mail, names) with the plan. Users staged before
+        // id mapping (no Zep id recorded) were created without a profile: for them only whether the user exists is asked,
+        // and only when none of its episodes came back (a user whose episodes Zep lists exists).
+        var profiled = user.ZepUserId is not null;
+        var zepUser = profiled || episodes.Count == 0 ? await zep.GetUserAsync(zepUserId, ct) : null;
+        var userMissing = zepUser is null && (profiled || episodes.Count == 0);
         if (userMissing)
             findings.AddRange(items.Select(i => new PlanComparer.Finding(i.ItemKey, FindingKind.Missing, "user")));
         else
         {
+            if (profiled && zepUser is not null)
+                findings.AddRange(UserProfileComparer.DifferingFields(target, user.ProfileHash, zepUser)
+                    .Select(field => new PlanComparer.Finding(UserItemKey, FindingKind.Differs, field)));
             var messages = new Dictionary<string, IReadOnlyList<ZepMessage>>(StringComparer.Ordinal);
             var threadIds = plan.Threads.Select(t => t.ThreadId)
-                .Concat(purgedMigrated.Where(i => i.Kind == StagedItemKind.ConversationMessage).Select(i => PurgedItemComparer.ThreadOf(userKey, i)))
+                .Concat(purgedMigrated.Where(i => i.Kind == StagedItemKind.ConversationMessage).Select(i => PurgedItemComparer.ThreadOf(zepUserId, i)))
                 .Distinct(StringComparer.Ordinal);
             foreach (var threadId in threadIds) messages[threadId] = await zep.GetAllMessagesAsync(threadId, ct);
             if (purged.Count > 0)
             {
-                knownKeys = knownKeys.Concat(PurgedItemComparer.KnownKeys(userKey, purged, episodes, messages)).ToHashSet(StringComparer.Ordinal);
-                findings.AddRange(PurgedItemComparer.Compare(userKey, purgedMigrated, episodes, messages));
+                knownKeys = knownKeys.Concat(PurgedItemComparer.KnownKeys(zepUserId, purged, episodes, messages)).ToHashSet(StringComparer.Ordinal);
+                findings.AddRange(PurgedItemComparer.Compare(zepUserId, purgedMigrated, episodes, messages));
             }
             findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));
         }
+
+        // A role conflict in the source is reported with the findings but is no difference between plan and Zep.
+        var differences = findings.Count;
+        if (user.RoleConflict is { } conflict)
+            findings.Add(new PlanComparer.Finding(UserItemKey, FindingKind.RoleConflict, $"metadata.role: {conflict} (took {user.Role})"));
 
         // One transaction records the outcome: the units to reopen (a purged item's are reopened by retry, which plans it
         // again from the source files), the findings (replacing the last validation's), the
@@ -79,17 +94,23 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
             RunId = runId, UserKey = userKey, ItemKey = f.ItemKey, Kind = f.Kind, Field = f.Field, FoundAt = now,
         }));
 
-        user.Status = findings.Count > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
-        user.Error = findings.Count > 0 ? $"{findings.Count} validation finding(s)" : anyFailedItem ? "some items failed" : null;
+        user.Status = differences > 0 ? UserStatus.Mismatched : anyFailedItem ? UserStatus.Failed : UserStatus.Verified;
+        user.Error = differences > 0 ? $"{differences} validation finding(s)" : anyFailedItem ? "some items failed" : null;
         user.UpdatedAt = now;
         if (user.Status == UserStatus.Verified && !ledgerOptions.Value.RetainContent)
+        {
             await StagedContent.PurgeAsync(db.StagedItems.Where(i => i.RunId == runId && i.UserKey == userKey), ct);
+            StagedContent.PurgeProfile(user);
+        }
         await db.SaveChangesAsync(ct);
         var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
         requestsRecorded();
         return user.Status;
     }
+
+    /// <summary>The item key of findings about the Zep user itself (its profile, its role).</summary>
+    public const string UserItemKey = "user";
 
     /// <summary>
     /// The keys of every message and episode the migration may have written for the user. A message's or episode's key

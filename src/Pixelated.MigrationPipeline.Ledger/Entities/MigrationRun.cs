@@ -23,6 +23,12 @@ public sealed class MigrationRun
     public string? UserFilter { get; set; }
     /// <summary>User id given for records of formats that carry none.</summary>
     public string? AssignUserId { get; set; }
+    /// <summary>Full path of the users file (id mapping and profiles) given to the run; null for none.</summary>
+    public string? UsersFile { get; set; }
+    /// <summary>Prefix put before the mem0 id of every user the users file does not map; null for none.</summary>
+    public string? UserPrefix { get; set; }
+    /// <summary>Users that already exist in Zep get their metadata, e-mail and names patched to what was planned.</summary>
+    public bool UpdateUsers { get; set; }
     /// <summary>The one conversation (session id) this run is limited to; null for all of them.</summary>
     public string? SessionFilter { get; set; }
     /// <summary>What started the run: cli, api, drop-folder.</summary>

@@ -4,8 +4,33 @@ namespace Pixelated.MigrationPipeline.Ledger.Entities;
 public sealed class RunUser
 {
     public Guid RunId { get; set; }
-    /// <summary>The mem0 user id (also the Zep user id).</summary>
+    /// <summary>The mem0 user id.</summary>
     public string UserKey { get; set; } = "";
+    /// <summary>
+    /// The Zep user id this user is written under: the users file's <c>zep_user_id</c>, or the run's user prefix and the mem0
+    /// id, or the mem0 id itself. Null for users staged before id mapping (their Zep id is <see cref="UserKey"/>).
+    /// </summary>
+    public string? ZepUserId { get; set; }
+    /// <summary>
+    /// The user's role as written to Zep: the users file's, else that of the user's most recent record carrying
+    /// <c>metadata.role</c>. A platform role (patient, therapist, admin, support) goes to Zep as <c>role</c>, any other
+    /// value as <c>mem0_role</c>. Null when neither says.
+    /// </summary>
+    public string? Role { get; set; }
+    /// <summary>The distinct roles the user's records disagree on (e.g. <c>patient, therapist</c>); null when they agree.</summary>
+    public string? RoleConflict { get; set; }
+    /// <summary>The users file row that gave this user's profile (its row number in that file); null when none matched.</summary>
+    public int? ProfileRow { get; set; }
+    /// <summary>E-mail from the users file (personal data): purged with the user's content.</summary>
+    public string? Email { get; set; }
+    /// <summary>First name from the users file (personal data): purged with the user's content.</summary>
+    public string? FirstName { get; set; }
+    /// <summary>Last name from the users file (personal data): purged with the user's content.</summary>
+    public string? LastName { get; set; }
+    /// <summary>SHA-256 (hex) of e-mail and names as planned, kept after they are purged so validation can still compare.</summary>
+    public string? ProfileHash { get; set; }
+    /// <summary>The user existed in Zep with other profile values and was patched (<c>--update-users</c>).</summary>
+    public bool ProfileUpdated { get; set; }
     public UserStatus Status { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -18,4 +18,6 @@ public enum FindingKind
     Duplicated = 1,
     Differs = 2,
     Extra = 3,
+    /// <summary>The user's records disagree on <c>metadata.role</c>; the most recent record's role was taken (field names the values).</summary>
+    RoleConflict = 4,
 }

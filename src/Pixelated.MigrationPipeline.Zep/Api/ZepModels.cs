@@ -7,7 +7,11 @@ namespace Pixelated.MigrationPipeline.Zep.Api;
 
 public sealed record CreateUserRequest(string UserId, JsonObject? Metadata = null, string? FirstName = null, string? LastName = null, string? Email = null);
 
-public sealed record ZepUser(string? Uuid, string UserId, JsonObject? Metadata, string? CreatedAt);
+public sealed record ZepUser(string? Uuid, string UserId, JsonObject? Metadata, string? CreatedAt,
+    string? Email = null, string? FirstName = null, string? LastName = null);
+
+/// <summary>PATCH /users/{userId}: the fields given replace Zep's (null fields are left out, so they stay as they are).</summary>
+public sealed record UpdateUserRequest(JsonObject? Metadata = null, string? FirstName = null, string? LastName = null, string? Email = null);
 
 public sealed record CreateThreadRequest(string ThreadId, string UserId);
 

@@ -151,9 +151,23 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("status_reason");
 
+                    b.Property<bool>("UpdateUsers")
+                        .HasColumnType("boolean")
+                        .HasColumnName("update_users");
+
                     b.Property<string>("UserFilter")
                         .HasColumnType("text")
                         .HasColumnName("user_filter");
+
+                    b.Property<string>("UserPrefix")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_prefix");
+
+                    b.Property<string>("UsersFile")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("users_file");
 
                     b.Property<long>("ZepRequests")
                         .HasColumnType("bigint")
@@ -176,10 +190,48 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("user_key");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("email");
+
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("error");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_name");
+
+                    b.Property<string>("ProfileHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("profile_hash");
+
+                    b.Property<int?>("ProfileRow")
+                        .HasColumnType("integer")
+                        .HasColumnName("profile_row");
+
+                    b.Property<bool>("ProfileUpdated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("profile_updated");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("RoleConflict")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("role_conflict");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -194,6 +246,11 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                     b.Property<long>("ZepRequests")
                         .HasColumnType("bigint")
                         .HasColumnName("zep_requests");
+
+                    b.Property<string>("ZepUserId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("zep_user_id");
 
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");

@@ -144,9 +144,23 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status_reason");
 
+                    b.Property<bool>("UpdateUsers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("update_users");
+
                     b.Property<string>("UserFilter")
                         .HasColumnType("TEXT")
                         .HasColumnName("user_filter");
+
+                    b.Property<string>("UserPrefix")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_prefix");
+
+                    b.Property<string>("UsersFile")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("users_file");
 
                     b.Property<long>("ZepRequests")
                         .HasColumnType("INTEGER")
@@ -169,10 +183,48 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_key");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_name");
+
+                    b.Property<string>("ProfileHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("profile_hash");
+
+                    b.Property<int?>("ProfileRow")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("profile_row");
+
+                    b.Property<bool>("ProfileUpdated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("profile_updated");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("RoleConflict")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role_conflict");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -187,6 +239,11 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                     b.Property<long>("ZepRequests")
                         .HasColumnType("INTEGER")
                         .HasColumnName("zep_requests");
+
+                    b.Property<string>("ZepUserId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("zep_user_id");
 
                     b.HasKey("RunId", "UserKey")
                         .HasName("pk_run_users");

@@ -46,6 +46,8 @@ internal static class UsersFileCsv
 
         var headerRow = parser.Row;
         var header = parser.Record ?? [];
+        if (badDataRows.Contains(headerRow))
+            throw new UsersFileException(fileName, $"{fileName} row {headerRow}: the header has {QuotingReason}");
         var columns = new string?[header.Length];
         var fileProblems = new List<UsersFileProblem>();
         for (var i = 0; i < header.Length; i++)
@@ -68,22 +70,26 @@ internal static class UsersFileCsv
         {
             var row = new RawUserRow(parser.Row);
             rows.Add(row);
+            // The parser reads a record's fields only when asked for them, and only then reports bad quoting.
+            var record = parser.Record ?? [];
             if (badDataRows.Contains(parser.Row))
             {
                 row.Unreadable = true;
                 row.ReadProblems.Add((UsersFileColumns.WholeRow, QuotingReason));
             }
-            else if (parser.Count != columns.Length)
+            else if (record.Length != columns.Length)
             {
                 row.Unreadable = true;
-                row.ReadProblems.Add((UsersFileColumns.WholeRow, $"has {parser.Count} fields, the header has {columns.Length}"));
+                row.ReadProblems.Add((UsersFileColumns.WholeRow, $"has {Fields(record.Length)}, the header has {Fields(columns.Length)}"));
             }
             else
             {
                 for (var i = 0; i < columns.Length; i++)
-                    if (columns[i] is { } column) row.Set(column, parser[i]);
+                    if (columns[i] is { } column) row.Set(column, record[i]);
             }
         }
         return new RawUsersFile(rows, fileProblems);
     }
+
+    private static string Fields(int count) => count == 1 ? "1 field" : $"{count} fields";
 }

@@ -59,7 +59,7 @@ public static class UserDirectory
     {
         var fileName = file?.FileName ?? "";
         var rows = file?.Rows.ToDictionary(r => r.Mem0UserId, StringComparer.Ordinal) ?? [];
-        var failedRows = file?.Problems.Select(p => new FailedRow(fileName, p.Row, p.Mem0UserId, Describe(fileName, p))).ToList() ?? [];
+        var failedRows = file?.Problems.Select(p => new FailedRow(fileName, p.Row, p.Mem0UserId, file.Describe(p))).ToList() ?? [];
         var badRowOf = failedRows.Where(r => r.Mem0UserId is not null).GroupBy(r => r.Mem0UserId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
@@ -89,7 +89,4 @@ public static class UserDirectory
         }
         return new UserResolution(resolved, failedRows);
     }
-
-    private static string Describe(string fileName, UsersFileProblem problem) =>
-        $"{fileName} row {problem.Row}, field '{problem.Field}': {problem.Reason}";
 }

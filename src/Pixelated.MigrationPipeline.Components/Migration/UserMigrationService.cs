@@ -28,7 +28,8 @@ public sealed class UserMigrationService(
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
     {
         var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
-        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled)
+        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled
+            || user.ZepUserId == UserTarget.Unmappable)
             return false;
         if (user.Status is UserStatus.Staged or UserStatus.Queued
             && await UserLedgerQueries.RunCancelledAsync(db, runId, ct))

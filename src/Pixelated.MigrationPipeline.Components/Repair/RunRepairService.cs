@@ -19,7 +19,8 @@ public sealed class RunRepairService(LedgerDbContext db, ZepClient zep)
     public async Task<RepairReport?> RepairAsync(Guid runId, bool dryRun, CancellationToken ct)
     {
         if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
-        var users = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => new { u.UserKey, u.ZepUserId }).ToListAsync(ct))
+        var users = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && (u.ZepUserId == null || u.ZepUserId != ""))
+                .Select(u => new { u.UserKey, u.ZepUserId }).ToListAsync(ct))
             .ToDictionary(u => u.UserKey, u => u.ZepUserId ?? u.UserKey, StringComparer.Ordinal);
         var sessions = (await db.StagedItems.AsNoTracking()
                 .Where(i => i.RunId == runId && i.Kind == StagedItemKind.ConversationMessage)

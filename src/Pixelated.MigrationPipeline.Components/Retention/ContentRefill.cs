@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Mem0;
@@ -13,7 +14,8 @@ namespace Pixelated.MigrationPipeline.Components.Retention;
 /// Puts a purged payload back before a rerun writes it (DESIGN.md §5: "a rerun re-reads the source files"): the run's
 /// source files, as the run recorded them, are read once more, and each purged item of the given users whose record is
 /// found with the same content hash gets its content, name, categories and metadata back. An item whose record is gone or
-/// changed stays purged (the caller refuses then). Logs counts only.
+/// changed stays purged (the caller refuses then). The users' e-mail and names come back from the run's users file the same
+/// way. Logs counts only.
 /// </summary>
 public sealed class ContentRefill(LedgerDbContext db, ILogger<ContentRefill> logger)
 {
@@ -31,6 +33,7 @@ public sealed class ContentRefill(LedgerDbContext db, ILogger<ContentRefill> log
                 .Select(i => new { i.Id, i.UserKey, i.ItemKey, i.ContentHash }).ToListAsync(ct);
             foreach (var row in rows) wanted[(row.UserKey, row.ItemKey)] = (row.Id, row.ContentHash);
         }
+        await RefillProfilesAsync(run, userKeys, ct);
         if (wanted.Count == 0) return new Result(0, 0, 0);
 
         var found = new Dictionary<long, StagedItem>();
@@ -72,5 +75,37 @@ public sealed class ContentRefill(LedgerDbContext db, ILogger<ContentRefill> log
         logger.LogInformation("Run {RunId}: refilled the purged content of {Refilled} of {Wanted} item(s) from its source files ({Unreadable} file(s) missing or unreadable)",
             run.Id, found.Count, wanted.Count, unreadable);
         return new Result(found.Count, wanted.Count - found.Count, unreadable);
+    }
+
+    /// <summary>
+    /// Puts back the e-mail and names of the given users purged from the ledger, from the run's users file, for each user
+    /// whose row there still hashes to the profile the run planned (a changed row stays purged; validation then compares by hash).
+    /// </summary>
+    private async Task RefillProfilesAsync(MigrationRun run, IReadOnlyCollection<string> userKeys, CancellationToken ct)
+    {
+        if (run.UsersFile is null) return;
+        var purged = new List<RunUser>();
+        foreach (var chunk in userKeys.Chunk(500))
+            purged.AddRange(await db.RunUsers.Where(u => u.RunId == run.Id && chunk.Contains(u.UserKey) && u.ProfileHash != null
+                                                         && u.Email == null && u.FirstName == null && u.LastName == null).ToListAsync(ct));
+        if (purged.Count == 0) return;
+        UsersFile file;
+        try
+        {
+            file = UsersFileReader.Read(run.UsersFile);
+        }
+        catch (Exception e) when (e is UsersFileException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("The users file of run {RunId} could not be read again to refill purged profiles ({Error})", run.Id, e.GetType().Name);
+            return;
+        }
+        var rows = file.Rows.ToDictionary(r => r.Mem0UserId, StringComparer.Ordinal);
+        foreach (var user in purged)
+        {
+            if (rows.TryGetValue(user.UserKey, out var row) && UserTarget.HashOf(row.Email, row.FirstName, row.LastName) == user.ProfileHash)
+                (user.Email, user.FirstName, user.LastName) = (row.Email, row.FirstName, row.LastName);
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
     }
 }

@@ -78,7 +78,10 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
         if (run.Status is RunStatus.Created or RunStatus.Ingesting or RunStatus.Cancelled)
             return ControlResult.Conflict($"run {runId} is {StatusNames.ToWire(run.Status)}; retry applies once users have been migrated");
 
-        var users = await db.RunUsers.Where(u => u.RunId == runId && (u.Status == UserStatus.Failed || u.Status == UserStatus.Mismatched))
+        // A user that could not be mapped (bad users file row, shared Zep id) is not retried: a new run with a corrected
+        // users file migrates it.
+        var users = await db.RunUsers.Where(u => u.RunId == runId && (u.Status == UserStatus.Failed || u.Status == UserStatus.Mismatched)
+                                                 && (u.ZepUserId == null || u.ZepUserId != UserTarget.Unmappable))
             .Select(u => u.UserKey).ToListAsync(ct);
         // A rerun re-reads the source files: the purged payload of the users to send again is put back first, or nothing starts.
         var refilled = await refill.RefillAsync(run, users, ct);

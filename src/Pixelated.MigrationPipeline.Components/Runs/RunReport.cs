@@ -1,3 +1,4 @@
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
 namespace Pixelated.MigrationPipeline.Components.Runs;
@@ -48,7 +49,7 @@ public sealed record ItemTotals(int Total, int Migrated, int Skipped, int Failed
 /// <summary>One user of a run: its mem0 id (<paramref name="User"/>), status, items and error.</summary>
 public sealed record UserLine(string User, UserStatus Status, int Items, string? Error)
 {
-    /// <summary>The Zep user id it is written under (the mem0 id unless the users file or a prefix maps it).</summary>
+    /// <summary>The Zep user id it is written under (the mem0 id unless the users file or a prefix maps it); null when it could not be mapped.</summary>
     public string? ZepUserId { get; init; }
     /// <summary>The role written to the Zep user's metadata; null for none.</summary>
     public string? Role { get; init; }
@@ -57,7 +58,7 @@ public sealed record UserLine(string User, UserStatus Status, int Items, string?
 
     public static UserLine Of(RunUser user, int items) => new(user.UserKey, user.Status, items, user.Error)
     {
-        ZepUserId = user.ZepUserId ?? user.UserKey,
+        ZepUserId = user.ZepUserId is null ? user.UserKey : user.ZepUserId == UserTarget.Unmappable ? null : user.ZepUserId,
         Role = user.Role,
         Updated = user.ProfileUpdated,
     };

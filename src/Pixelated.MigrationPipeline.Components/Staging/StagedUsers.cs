@@ -19,7 +19,7 @@ public static class StagedUsers
         {
             RunId = runId,
             UserKey = u.Target.UserKey,
-            ZepUserId = u.Target.ZepUserId,
+            ZepUserId = u.Failure is null ? u.Target.ZepUserId : UserTarget.Unmappable,
             Role = u.Target.Role,
             RoleConflict = u.RoleConflict,
             ProfileRow = u.ProfileRow,

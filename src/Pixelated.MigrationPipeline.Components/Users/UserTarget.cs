@@ -13,6 +13,9 @@ namespace Pixelated.MigrationPipeline.Components.Users;
 /// <param name="Role">A platform role (<see cref="PlatformRoles"/>), or another value kept as <c>mem0_role</c>; null for none.</param>
 public sealed record UserTarget(string UserKey, string ZepUserId, string? Role = null, string? Email = null, string? FirstName = null, string? LastName = null)
 {
+    /// <summary>The ledger's Zep user id of a user that could not be mapped (never written).</summary>
+    public const string Unmappable = "";
+
     /// <summary>A user with no mapping and no profile: written under its mem0 id.</summary>
     public static UserTarget Unmapped(string userKey) => new(userKey, userKey);
 

@@ -27,6 +27,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
     {
         var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
         if (user is null) return null;
+        if (user.ZepUserId == UserTarget.Unmappable) return user.Status; // never written: nothing in Zep to compare
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         // Migrated items are checked; failed ones may have been written in part, so their keys are known (not extras).
         // Unreadable records (failed at staging) are loaded only to tell whether the user has any failed item.

@@ -8,7 +8,9 @@ public sealed class RunUser
     public string UserKey { get; set; } = "";
     /// <summary>
     /// The Zep user id this user is written under: the users file's <c>zep_user_id</c>, or the run's user prefix and the mem0
-    /// id, or the mem0 id itself. Null for users staged before id mapping (their Zep id is <see cref="UserKey"/>).
+    /// id, or the mem0 id itself. Null for users staged before id mapping (their Zep id is <see cref="UserKey"/>); empty for
+    /// a user that could not be mapped (its users file row is bad, or another user lands on the same id): it is never written,
+    /// not even by a retry (a new run with a corrected users file migrates it).
     /// </summary>
     public string? ZepUserId { get; set; }
     /// <summary>

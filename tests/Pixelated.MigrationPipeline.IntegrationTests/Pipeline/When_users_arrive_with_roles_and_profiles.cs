@@ -151,6 +151,14 @@ public sealed class When_users_arrive_with_roles_and_profiles(ITestOutputHelper 
             p => Assert.Contains("users.csv row 2", p.Reason));
         var everything = JsonSerializer.Serialize(report);
         foreach (var value in new[] { "not-an-address", "Rivera", "surgeon" }) Assert.DoesNotContain(value, everything);
+        Assert.All(report.UserLines, u => Assert.Null(u.ZepUserId));
+
+        // A retry never writes a user that could not be mapped (it would land under an id nobody meant).
+        var retry = await pipeline.ControlAsync(c => c.RetryAsync(report.RunId, CancellationToken.None));
+        output.WriteLine(retry.Message);
+        var afterRetry = await pipeline.WaitForAsync(report.RunId, r => r.IsFinished, TimeSpan.FromMinutes(1), "the run's end");
+        Assert.Empty(zep.Store.GetUsers());
+        Assert.All(afterRetry.UserLines, u => Assert.Equal(UserStatus.Failed, u.Status));
     }
 
     [Fact]

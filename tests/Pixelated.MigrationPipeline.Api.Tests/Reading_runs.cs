@@ -84,7 +84,7 @@ public sealed class Reading_runs(ApiHost api)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
             var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason", lines[0]);
+            Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason,zep_user_id,role,updated", lines[0]);
             Assert.Equal(2, lines.Count(l => l.StartsWith($"user,{prefix}-u", StringComparison.Ordinal)));
             Assert.Contains(lines, l => l.StartsWith($"user,{prefix}-u00,verified,2,", StringComparison.Ordinal));
             Assert.Single(lines, l => l.StartsWith("item,", StringComparison.Ordinal));

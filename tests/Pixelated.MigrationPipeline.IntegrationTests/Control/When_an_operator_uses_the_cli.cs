@@ -81,7 +81,7 @@ public sealed class When_an_operator_uses_the_cli(ITestOutputHelper output) : ID
 
         var csv = await cli.RunAsync(EnvironmentFor(zep), ["report", "--run", runId, "--format", "csv"]);
         var rows = csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason", rows[0]);
+        Assert.Equal("record,user,status,items,item_key,file,record_index,kind,field,reason,zep_user_id,role,updated", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("user,patient-0001,mismatched,", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("finding,patient-0001,", StringComparison.Ordinal) && r.Contains(",Differs,content,", StringComparison.Ordinal));
 

@@ -29,7 +29,7 @@ internal static class UsersOptions
     /// the prefix is unusable. Bad rows do not stop anything (they become failed items of the run); they are counted on
     /// <paramref name="error"/>. The messages name the file and where, never a value of it.
     /// </summary>
-    public static async Task<(bool Ok, UsersFile? File)> CheckAsync(string? usersFile, string? userPrefix, TextWriter error)
+    public static async Task<(bool Ok, UsersFile? File)> CheckAsync(string? usersFile, string? userPrefix, TextWriter error, bool warn = true)
     {
         if (userPrefix is { } prefix && (prefix.Length > MaxPrefixLength || prefix.Any(char.IsControl)))
         {
@@ -40,7 +40,7 @@ internal static class UsersOptions
         try
         {
             var file = UsersFileReader.Read(usersFile);
-            if (file.Problems.Count > 0)
+            if (warn && file.Problems.Count > 0)
                 await error.WriteLineAsync(
                     $"warning: users file {usersFile}: {file.Problems.Count} problem(s); a user whose row is bad is not migrated (its items fail with the reason)");
             return (true, file);

@@ -29,7 +29,8 @@ public sealed record UserInspection(string UserId, int Memories, int Messages);
 /// </summary>
 public sealed class Mem0ExportInspector(Mem0ReaderOptions? options = null, TimeProvider? clock = null)
 {
-    public async Task<InspectionReport> InspectAsync(IReadOnlyList<string> paths, CancellationToken ct)
+    /// <param name="observe">Sees every item read, in reading order (the CLI tallies the users' roles with it); null for none.</param>
+    public async Task<InspectionReport> InspectAsync(IReadOnlyList<string> paths, CancellationToken ct, Action<SourceItem>? observe = null)
     {
         var reader = new Mem0ExportReader(options ?? Mem0ReaderOptions.Default, clock);
         var files = new List<FileInspection>(paths.Count);
@@ -54,6 +55,7 @@ public sealed class Mem0ExportInspector(Mem0ReaderOptions? options = null, TimeP
                 switch (outcome)
                 {
                     case ItemRead { Item: var item }:
+                        observe?.Invoke(item);
                         var counts = users.GetValueOrDefault(item.UserId);
                         users[item.UserId] = item.Kind == SourceItemKind.Memory ? (counts.Memories + 1, counts.Messages) : (counts.Memories, counts.Messages + 1);
                         min = min is null || item.CreatedAt < min ? item.CreatedAt : min;

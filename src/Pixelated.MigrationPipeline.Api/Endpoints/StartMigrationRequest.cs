@@ -11,15 +11,27 @@ namespace Pixelated.MigrationPipeline.Api.Endpoints;
 /// <param name="Session">Only this conversation (session id).</param>
 /// <param name="MaxUsersInFlight">Cap on users of this run migrating at once.</param>
 /// <param name="AssignUserId">User id for records of formats that carry none.</param>
+/// <param name="UsersFile">
+/// A users file (<c>.csv</c> with a header row, or <c>.json</c>) inside the drop folder: which Zep user each mem0 user becomes,
+/// its e-mail, names and role. An unreadable file is refused; its bad rows are failed items of the run.
+/// </param>
+/// <param name="UserPrefix">Put before the mem0 id of every user the users file does not map.</param>
+/// <param name="UpdateUsers">Patch users that already exist in Zep to the planned role, e-mail and names.</param>
 public sealed record StartMigrationRequest(
     string? Path = null,
     bool DryRun = false,
     IReadOnlyList<string>? Users = null,
     string? Session = null,
     int? MaxUsersInFlight = null,
-    string? AssignUserId = null)
+    string? AssignUserId = null,
+    string? UsersFile = null,
+    string? UserPrefix = null,
+    bool UpdateUsers = false)
 {
     private const int MaxIdLength = 500;
+
+    /// <summary>A Zep user id holds at most 500 characters, the prefix included.</summary>
+    private const int MaxPrefixLength = MaxIdLength - 1;
 
     /// <summary>Field errors, empty when valid (messages name fields, never values).</summary>
     public Dictionary<string, string[]> Validate()
@@ -30,6 +42,8 @@ public sealed record StartMigrationRequest(
             errors["users"] = [$"at most 100000 non-empty ids of at most {MaxIdLength} characters"];
         if (Session is { Length: > MaxIdLength }) errors["session"] = [$"at most {MaxIdLength} characters"];
         if (AssignUserId is { Length: > MaxIdLength }) errors["assignUserId"] = [$"at most {MaxIdLength} characters"];
+        if (UserPrefix is { } prefix && (prefix.Length > MaxPrefixLength || prefix.Any(char.IsControl)))
+            errors["userPrefix"] = [$"at most {MaxPrefixLength} characters, without control characters"];
         return errors;
     }
 
@@ -43,6 +57,9 @@ public sealed record StartMigrationRequest(
             Session is null ? null : "session filter",
             MaxUsersInFlight is { } m ? $"maxUsersInFlight={m}" : null,
             AssignUserId is null ? null : "assignUserId set",
+            UsersFile is null ? null : "usersFile set",
+            UserPrefix is null ? null : "userPrefix set",
+            UpdateUsers ? "updateUsers=true" : null,
         }.Where(s => s is not null));
 
     /// <summary>From multipart form fields; <c>users</c> may repeat or be comma separated. Null with an error for unreadable values.</summary>
@@ -53,6 +70,8 @@ public sealed record StartMigrationRequest(
 
         var dryRun = false;
         if (One("dryRun") is { } d && !TryParseBool(d, out dryRun)) errors["dryRun"] = ["must be true or false"];
+        var updateUsers = false;
+        if (One("updateUsers") is { } uu && !TryParseBool(uu, out updateUsers)) errors["updateUsers"] = ["must be true or false"];
         int? max = null;
         if (One("maxUsersInFlight") is { } m)
         {
@@ -64,7 +83,8 @@ public sealed record StartMigrationRequest(
             : null;
         return errors.Count > 0
             ? (null, errors)
-            : (new StartMigrationRequest(One("path"), dryRun, users is { Count: > 0 } ? users : null, One("session"), max, One("assignUserId")), errors);
+            : (new StartMigrationRequest(One("path"), dryRun, users is { Count: > 0 } ? users : null, One("session"), max, One("assignUserId"),
+                One("usersFile"), One("userPrefix"), updateUsers), errors);
     }
 
     private static bool TryParseBool(string value, out bool result)

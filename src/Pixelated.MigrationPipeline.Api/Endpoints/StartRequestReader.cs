@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pixelated.MigrationPipeline.Api.Uploads;
+using Pixelated.MigrationPipeline.Components.Users;
 
 namespace Pixelated.MigrationPipeline.Api.Endpoints;
 
@@ -29,7 +30,15 @@ public sealed class StartRequestReader(UploadStore uploads, DropFolder drop)
             return StartInput.Refused(TypedResults.ValidationProblem(errors));
         }
         if (upload.Files.Count > 0)
-            return new StartInput(upload.Files, options, options.AuditDetail($"upload: {upload.Files.Count} file(s), {upload.Bytes} bytes"), null);
+        {
+            var (usersFile, refused) = CheckUsersFile(options);
+            if (refused is not null)
+            {
+                if (Directory.Exists(upload.Folder)) Directory.Delete(upload.Folder, recursive: true);
+                return StartInput.Refused(refused);
+            }
+            return new StartInput(upload.Files, options, options.AuditDetail($"upload: {upload.Files.Count} file(s), {upload.Bytes} bytes"), null, usersFile);
+        }
         if (options.Path is not null) return FromPath(options);
         return StartInput.Refused(ApiProblems.BadRequest("The upload holds no file: send one or more export files as multipart form-data parts with a file name."));
     }
@@ -45,14 +54,43 @@ public sealed class StartRequestReader(UploadStore uploads, DropFolder drop)
     private StartInput FromPath(StartMigrationRequest options)
     {
         var check = drop.Resolve(options.Path);
-        return check.FullPath is { } path
-            ? new StartInput([path], options, options.AuditDetail("path in the drop folder"), null)
-            : StartInput.Refused(ApiProblems.Create(check.Status, check.Status == 404 ? "Not found" : "Bad request", check.Problem!));
+        if (check.FullPath is not { } path)
+            return StartInput.Refused(ApiProblems.Create(check.Status, check.Status == 404 ? "Not found" : "Bad request", check.Problem!));
+        var (usersFile, refused) = CheckUsersFile(options);
+        return refused is not null
+            ? StartInput.Refused(refused)
+            : new StartInput([path], options, options.AuditDetail("path in the drop folder"), null, usersFile);
     }
+
+    /// <summary>
+    /// The users file's real path: inside the drop folder (confined like an export path) and readable as a users file.
+    /// Anything else is a 400 naming <c>usersFile</c>, before the run starts; the file's bad rows are not (they are failed
+    /// items of the run). Messages name the file by its name only, never a value of it.
+    /// </summary>
+    private (string? Path, IResult? Problem) CheckUsersFile(StartMigrationRequest options)
+    {
+        if (string.IsNullOrWhiteSpace(options.UsersFile)) return (null, null);
+        var check = drop.Resolve(options.UsersFile, "usersFile");
+        if (check.FullPath is not { } path) return (null, UsersFileProblem(check.Problem!));
+        if (!File.Exists(path)) return (null, UsersFileProblem("'usersFile' must name a file (.csv or .json), not a folder."));
+        try
+        {
+            UsersFileReader.Read(path);
+            return (path, null);
+        }
+        catch (UsersFileException e)
+        {
+            return (null, UsersFileProblem(e.Message));
+        }
+    }
+
+    private static IResult UsersFileProblem(string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["usersFile"] = [message] });
 }
 
 /// <summary>The files and options of a run to start, or the problem that refused the request.</summary>
-public sealed record StartInput(IReadOnlyList<string> Paths, StartMigrationRequest Options, string AuditDetail, IResult? Problem)
+/// <param name="UsersFile">The users file's real path inside the drop folder; null for none.</param>
+public sealed record StartInput(IReadOnlyList<string> Paths, StartMigrationRequest Options, string AuditDetail, IResult? Problem, string? UsersFile = null)
 {
     public static StartInput Refused(IResult problem) => new([], new StartMigrationRequest(), "refused: " + Why(problem), problem);
 

@@ -27,21 +27,22 @@ public sealed partial class DropFolder
     public string Uploads { get; }
 
     /// <summary>The real path of a file or folder named relative to (or absolutely inside) the drop folder.</summary>
+    /// <param name="field">The request field that named the path, as the messages name it (<c>path</c>, <c>usersFile</c>).</param>
     /// <remarks>Messages never repeat the path: file names may carry names of people.</remarks>
-    public PathCheck Resolve(string? requested)
+    public PathCheck Resolve(string? requested, string field = "path")
     {
-        if (string.IsNullOrWhiteSpace(requested)) return PathCheck.Invalid("'path' is required: a file or folder inside the drop folder.");
-        if (requested.Any(char.IsControl)) return PathCheck.Invalid("'path' contains control characters.");
+        if (string.IsNullOrWhiteSpace(requested)) return PathCheck.Invalid($"'{field}' is required: a file or folder inside the drop folder.");
+        if (requested.Any(char.IsControl)) return PathCheck.Invalid($"'{field}' contains control characters.");
         if (EncodedSeparator().IsMatch(requested))
-            return PathCheck.Invalid("'path' contains percent-encoded dots or slashes; send the path as plain text.");
+            return PathCheck.Invalid($"'{field}' contains percent-encoded dots or slashes; send the path as plain text.");
 
         var lexical = Path.GetFullPath(Path.IsPathRooted(requested) ? requested : Path.Combine(Root, requested));
-        if (!RealPath.IsBelow(lexical, Root)) return PathCheck.Invalid("'path' must name a file or folder inside the drop folder.");
+        if (!RealPath.IsBelow(lexical, Root)) return PathCheck.Invalid($"'{field}' must name a file or folder inside the drop folder.");
         string real;
         try { real = RealPath.Of(lexical); }
-        catch (IOException) { return PathCheck.Invalid("'path' could not be resolved (a loop of symbolic links?)."); }
-        if (!RealPath.IsBelow(real, Root)) return PathCheck.Invalid("'path' leads outside the drop folder (through a symbolic link).");
-        if (!File.Exists(real) && !Directory.Exists(real)) return PathCheck.Missing();
+        catch (IOException) { return PathCheck.Invalid($"'{field}' could not be resolved (a loop of symbolic links?)."); }
+        if (!RealPath.IsBelow(real, Root)) return PathCheck.Invalid($"'{field}' leads outside the drop folder (through a symbolic link).");
+        if (!File.Exists(real) && !Directory.Exists(real)) return PathCheck.Missing(field);
         return PathCheck.Ok(real);
     }
 
@@ -54,5 +55,5 @@ public sealed record PathCheck(string? FullPath, int Status, string? Problem)
 {
     public static PathCheck Ok(string path) => new(path, StatusCodes.Status200OK, null);
     public static PathCheck Invalid(string problem) => new(null, StatusCodes.Status400BadRequest, problem);
-    public static PathCheck Missing() => new(null, StatusCodes.Status404NotFound, "No file or folder exists at 'path' inside the drop folder.");
+    public static PathCheck Missing(string field = "path") => new(null, StatusCodes.Status404NotFound, $"No file or folder exists at '{field}' inside the drop folder.");
 }

@@ -7,8 +7,8 @@ using Pixelated.MigrationPipeline.Components.Runs;
 namespace Pixelated.MigrationPipeline.Cli.Commands;
 
 /// <summary>
-/// <c>migrate &lt;file-or-folder&gt;... [--user ID]... [--session ID] [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>:
-/// runs a whole migration (or one user's, or one conversation's), shows its progress on a terminal, and prints its report.
+/// <c>migrate &lt;file-or-folder&gt;... [--user ID]... [--session ID] [--users FILE] [--user-prefix PREFIX] [--update-users]
+/// [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>: runs a whole migration (or one user's, or one conversation's), shows its progress on a terminal, and prints its report.
 /// </summary>
 public static class MigrateCommand
 {
@@ -24,13 +24,19 @@ public static class MigrateCommand
         var users = new Option<string[]>("--user") { Description = "Migrate only this user (repeatable); the others are skipped with the reason", AllowMultipleArgumentsPerToken = false };
         var session = new Option<string?>("--session") { Description = "Migrate only this conversation (session id)" };
         var cap = new Option<int?>("--max-users-in-flight") { Description = "Users of this run migrating at once (default Pipeline:MaxUsersInFlight)" };
+        var usersFile = UsersOptions.UsersFile();
+        var userPrefix = UsersOptions.UserPrefix();
+        var updateUsers = UsersOptions.UpdateUsers();
 
         var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report")
-            { paths, dryRun, json, bus, timeout, verbose, assignUser, users, session, cap };
+            { paths, dryRun, json, bus, timeout, verbose, assignUser, users, session, cap, usersFile, userPrefix, updateUsers };
         command.SetAction((result, ct) =>
         {
             var request = new RunRequest(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(assignUser),
-                result.GetValue(users) is { Length: > 0 } u ? u : null, result.GetValue(session), result.GetValue(cap));
+                result.GetValue(users) is { Length: > 0 } u ? u : null, result.GetValue(session), result.GetValue(cap),
+                UsersFile: result.GetValue(usersFile) is { Length: > 0 } f ? f : null,
+                UserPrefix: result.GetValue(userPrefix) is { Length: > 0 } p ? p : null,
+                UpdateUsers: result.GetValue(updateUsers));
             return RunAsync(request, result.GetValue(bus)!, result.GetValue(json), result.GetValue(timeout), result.GetValue(verbose), output, error, ct);
         });
         return command;
@@ -50,6 +56,8 @@ public static class MigrateCommand
             await error.WriteLineAsync("error: --max-users-in-flight must be at least 1");
             return ExitCodes.CouldNotRun;
         }
+        // An unreadable users file stops the run before it starts; bad rows do not (they are failed items of the run).
+        if (!(await UsersOptions.CheckAsync(request.UsersFile, request.UserPrefix, error)).Ok) return ExitCodes.CouldNotRun;
 
         return await CliSession.WithPipelineAsync(bus, verbose, error, async (services, token) =>
         {

@@ -30,6 +30,7 @@ public static class ReportPrinter
             ["items"] = new { total = report.Items.Total, migrated = report.Items.Migrated, skipped = report.Items.Skipped, failed = report.Items.Failed, pending = report.Items.Pending },
             ["zepRequests"] = report.ZepRequests,
             ["adoptedUnits"] = report.AdoptedUnits,
+            ["updatedUsers"] = report.UpdatedUsers,
             ["durationSeconds"] = report.Progress.ElapsedSeconds,
             ["itemsPerSecond"] = report.Progress.ItemsPerSecond,
             ["rerun"] = new { usersToRetry = report.Rerun.UsersToRetry, usersUnfinished = report.Rerun.UsersUnfinished, itemsToWrite = report.Rerun.ItemsToWrite, summary = report.Rerun.Summary },
@@ -65,8 +66,21 @@ public static class ReportPrinter
         if (report.AdoptedUnits > 0)
             console.MarkupLine($"[bold]reconciled[/] {report.AdoptedUnits} write unit(s) were already in Zep under their keys and were adopted, not written again");
 
-        var users = new Table().AddColumns("user", "status", "items", "note");
-        foreach (var u in report.UserLines) users.AddRow(Markup.Escape(u.User), StatusWord(u.Status), $"{u.Items}", Markup.Escape(u.Error ?? ""));
+        if (report.UpdatedUsers > 0)
+            console.MarkupLine($"[bold]updated[/] {report.UpdatedUsers} existing Zep user(s) to the planned role and profile (--update-users)");
+
+        // The Zep id beside the mem0 id only where they differ (users file or --user-prefix), so a mapping is seen at a glance.
+        var mapped = report.UserLines.Any(u => u.ZepUserId is { } z && z != u.User);
+        string[] headers = mapped ? ["user", "zep user", "role", "status", "items", "note"] : ["user", "role", "status", "items", "note"];
+        var users = new Table().AddColumns(headers);
+        foreach (var u in report.UserLines)
+        {
+            var note = u.Updated ? string.Join("; ", new[] { "updated in Zep", u.Error }.Where(n => n is not null)) : u.Error ?? "";
+            string[] cells = mapped
+                ? [Markup.Escape(u.User), Markup.Escape(u.ZepUserId is { } z && z != u.User ? z : ""), Markup.Escape(u.Role ?? ""), StatusWord(u.Status), $"{u.Items}", Markup.Escape(note)]
+                : [Markup.Escape(u.User), Markup.Escape(u.Role ?? ""), StatusWord(u.Status), $"{u.Items}", Markup.Escape(note)];
+            users.AddRow(cells);
+        }
         console.Write(users);
 
         if (report.Problems.Count > 0)

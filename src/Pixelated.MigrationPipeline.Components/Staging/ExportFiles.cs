@@ -10,6 +10,22 @@ public sealed record ExportFileRules(string? Root, int MaxFiles = ExportFileRule
     public const int DefaultMaxDepth = 32;
 
     public static ExportFileRules Local { get; } = new((string?)null);
+
+    /// <summary>
+    /// Real paths of files that belong to the run but are not exports (its users file): skipped by the walk, neither read
+    /// nor refused, so a users file inside an export folder is not read as an export.
+    /// </summary>
+    public IReadOnlySet<string> NotExports { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>These rules, with the real path of <paramref name="usersFile"/> (if any) not read as an export.</summary>
+    public ExportFileRules WithUsersFile(string? usersFile)
+    {
+        if (string.IsNullOrEmpty(usersFile)) return this;
+        string real;
+        try { real = RealPath.Of(usersFile); }
+        catch (IOException) { return this; }
+        return this with { NotExports = new HashSet<string>(NotExports, StringComparer.Ordinal) { real } };
+    }
 }
 
 /// <summary>
@@ -34,8 +50,8 @@ public sealed record ExportFile(string Path, string Name, string? Refusal)
 public static class ExportFiles
 {
     /// <summary>The readable files only (the CLI's <c>inspect</c>: local paths, no root).</summary>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths) =>
-        Walk(paths, ExportFileRules.Local).Where(f => f.Readable).Select(f => f.Path).ToList();
+    public static IReadOnlyList<string> Expand(IEnumerable<string> paths, string? usersFile = null) =>
+        Walk(paths, ExportFileRules.Local.WithUsersFile(usersFile)).Where(f => f.Readable).Select(f => f.Path).ToList();
 
     public static IReadOnlyList<ExportFile> Walk(IEnumerable<string> paths, ExportFileRules rules, CancellationToken ct = default)
     {
@@ -87,6 +103,7 @@ public static class ExportFiles
                     VisitFolder(path, real, name, depth);
                     return;
                 default:
+                    if (rules.NotExports.Contains(real)) return; // the run's users file, read as such
                     if (!_files.Add(real)) return; // the same file reached twice (two links, or given twice): read once
                     if (_readable >= rules.MaxFiles)
                     {

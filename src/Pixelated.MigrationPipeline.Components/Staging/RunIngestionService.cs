@@ -70,14 +70,15 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
     /// <summary>
     /// What the run may open. Runs started through the API or the drop folder, and any run handed over RabbitMQ while this
     /// process has a drop folder, read only inside <c>Pipeline:DropFolder</c> (the API's default <c>drop</c> when unset);
-    /// a CLI run in one process reads the local paths it was given. The bounds apply to all.
+    /// a CLI run in one process reads the local paths it was given. The bounds apply to all. The run's users file is not
+    /// read as an export, even when it lies inside an export folder.
     /// </summary>
     public static ExportFileRules RulesFor(MigrationRun run, PipelineOptions options)
     {
         var configured = string.IsNullOrWhiteSpace(options.DropFolder) ? null : options.DropFolder;
         var confined = run.StartedVia is "api" or "drop-folder" || (options.UsesRabbitMq && configured is not null);
         var root = confined ? RootOf(configured ?? "drop") : null;
-        return new ExportFileRules(root, options.MaxFilesPerRun, options.MaxFolderDepth);
+        return new ExportFileRules(root, options.MaxFilesPerRun, options.MaxFolderDepth).WithUsersFile(run.UsersFile);
     }
 
     private static string RootOf(string folder)

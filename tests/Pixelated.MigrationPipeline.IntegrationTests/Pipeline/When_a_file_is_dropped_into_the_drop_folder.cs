@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
 using Pixelated.MigrationPipeline.Components.Hosting;
+using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.ZepEmulator;
 
@@ -78,6 +81,34 @@ public sealed class When_a_file_is_dropped_into_the_drop_folder : IAsyncLifetime
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Drop, "done")));
         Assert.Empty(_zep.Store.GetEpisodes("u-outside"));
+    }
+
+    [Fact]
+    public async Task A_users_csv_beside_the_export_maps_its_users_and_is_not_read_as_an_export()
+    {
+        await WaitForAsync(() => Directory.Exists(Drop));
+        File.WriteAllText(Path.Combine(Drop, "users.csv"), "mem0_user_id,zep_user_id,role\nu-map,zep-mapped,therapist\n");
+        File.WriteAllText(Path.Combine(Drop, "clinic.json"),
+            """{"results":[{"id":"m1","memory":"Likes tea.","hash":"x","metadata":null,"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"u-map"},{"id":"m2","memory":"Likes coffee.","hash":"y","metadata":null,"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"u-plain"}]}""");
+
+        await WaitForAsync(() => Directory.EnumerateFiles(Path.Combine(Drop, "done")).Count() == 2);
+
+        await using var scope = _worker.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        var run = Assert.Single(db.Runs.AsNoTracking().ToList());
+        var report = await scope.ServiceProvider.GetRequiredService<RunReportQuery>().GetAsync(run.Id, CancellationToken.None);
+        Assert.Equal(2, report!.Users.Total);
+        var mapped = Assert.Single(report.UserLines, u => u.User == "u-map");
+        Assert.Equal("zep-mapped", mapped.ZepUserId);
+        Assert.Equal("therapist", mapped.Role);
+        Assert.Equal("u-plain", Assert.Single(report.UserLines, u => u.User == "u-plain").ZepUserId);
+        Assert.Single(_zep.Store.GetEpisodes("zep-mapped"));
+        Assert.False(_zep.Store.UserExists("u-map"));
+        Assert.True(File.Exists(Path.Combine(Drop, "users.csv")), "the users file stays for the next export");
+        var done = Directory.EnumerateFiles(Path.Combine(Drop, "done")).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(done, f => f.EndsWith("-clinic.json", StringComparison.Ordinal));
+        Assert.Contains(done, f => f.EndsWith("-users.csv", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Drop, "failed")));
     }
 
     private static async Task WaitForAsync(Func<bool> condition)

@@ -1,7 +1,7 @@
 namespace Pixelated.MigrationPipeline.Ledger.Views;
 
 /// <summary>
-/// The ledger's public read model for dashboards and reports (README, "Ledger views"): plain SQL that runs the same on
+/// The ledger's public read model for dashboards and reports (docs/ledger.md, "Views: the read model for dashboards"): plain SQL that runs the same on
 /// PostgreSQL and SQLite. Frozen once released: a later change adds <c>LedgerViewsV2</c> in a new migration, so that old
 /// migrations keep creating exactly what they created.
 /// </summary>

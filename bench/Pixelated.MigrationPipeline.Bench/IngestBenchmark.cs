@@ -98,7 +98,7 @@ public static class IngestBenchmark
         db.ChangeTracker.Clear();
 
         var staging = new ExportStagingService(db, new PostgresCopyStagedItemSink(db), Options.Create(new PipelineOptions()),
-            NullLogger<ExportStagingService>.Instance);
+            NullLogger<ExportStagingService>.Instance, TimeProvider.System);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var postgresCpu = PostgresProcesses.CpuSeconds(postmasterPid);
         var machine = MachineCpu.Now();

@@ -4,13 +4,13 @@ using Pixelated.MigrationPipeline.Ledger.Entities;
 namespace Pixelated.MigrationPipeline.Components.Runs;
 
 /// <summary>Who did what to which run, and how it ended. Details name options and counts, never content or user ids.</summary>
-public sealed class AuditTrail(LedgerDbContext db)
+public sealed class AuditTrail(LedgerDbContext db, TimeProvider clock)
 {
     public async Task RecordAsync(Actor actor, string action, Guid? runId, string? detail, int outcome, CancellationToken ct)
     {
         db.Audit.Add(new AuditEntry
         {
-            At = DateTimeOffset.UtcNow,
+            At = clock.GetUtcNow(),
             Actor = actor.Name,
             Role = actor.Role,
             Action = action,

@@ -95,7 +95,7 @@ public sealed class RunControlService(LedgerDbContext db, IPublishEndpoint bus, 
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Staged).SetProperty(i => i.Reason, (string?)null), ct);
             await db.RunUsers.Where(u => u.RunId == runId && chunk.Contains(u.UserKey))
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Staged).SetProperty(u => u.Error, (string?)null)
-                    .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+                    .SetProperty(u => u.UpdatedAt, (clock ?? TimeProvider.System).GetUtcNow()), ct);
         }
         await ReopenMissingAsync(runId, users, ct);
         if (run.Status != RunStatus.Paused) run.Status = RunStatus.Migrating;

@@ -22,7 +22,7 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// before the commit leaves the users <c>Staged</c>, so they are dispatched again; a crash after the publish and before the
 /// commit can still send a user twice, which the per-user lock and the write-ahead ledger make harmless.
 /// </remarks>
-public sealed class RunDispatcher(LedgerDbContext db)
+public sealed class RunDispatcher(LedgerDbContext db, TimeProvider clock)
 {
     /// <summary>At most this many users are claimed and published in one transaction.</summary>
     private const int ClaimsPerTransaction = 200;
@@ -56,7 +56,7 @@ public sealed class RunDispatcher(LedgerDbContext db)
             if (next.Count == 0) return dispatched;
             // One conditional UPDATE claims them (a user an operator cancelled meanwhile is no longer Staged and is not
             // claimed); the claimed are the picked users now Queued, since only dispatchers queue users and they take turns.
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow();
             await db.RunUsers.Where(u => u.RunId == runId && next.Contains(u.UserKey) && u.Status == UserStatus.Staged)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Queued).SetProperty(u => u.UpdatedAt, now), ct);
             var claimed = await db.RunUsers.AsNoTracking()

@@ -14,9 +14,8 @@ public static class RunFilter
     public const string NotSelectedUser = "not selected: outside the run's user filter";
     public const string NotSelectedSession = "not selected: outside the run's session filter";
 
-    public static async Task ApplyAsync(LedgerDbContext db, MigrationRun run, CancellationToken ct)
+    public static async Task ApplyAsync(LedgerDbContext db, MigrationRun run, DateTimeOffset now, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
         if (run.UserFilter is not null)
         {
             var selected = JsonSerializer.Deserialize<List<string>>(run.UserFilter) ?? [];

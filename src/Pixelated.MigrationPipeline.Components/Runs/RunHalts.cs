@@ -9,7 +9,7 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Pause and cancel: changes to the ledger alone (the workers read the run's status before each user), so they need no bus.
 /// The operator's reason (API or CLI) is stored as <see cref="OperatorText.Clean"/> leaves it.
 /// </summary>
-public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
+public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller, TimeProvider clock)
 {
     public static readonly RunStatus[] Finished =
         [RunStatus.Completed, RunStatus.CompletedWithErrors, RunStatus.Failed, RunStatus.Cancelled, RunStatus.DryRunCompleted];
@@ -45,7 +45,7 @@ public sealed class RunHalts(LedgerDbContext db, RunStatusRoller roller)
         var cancelled = await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Cancelled)
                 .SetProperty(u => u.Error, "run cancelled before this user was migrated")
-                .SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+                .SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
         await transaction.CommitAsync(ct);
         await roller.RollUpAsync(runId, ct);
         return ControlResult.Done($"cancelled: {cancelled} waiting user(s) will not be migrated; users in flight finish", cancelled);

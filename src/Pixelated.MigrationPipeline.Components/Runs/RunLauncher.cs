@@ -23,7 +23,7 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
             Status = RunStatus.Created,
             DryRun = request.DryRun,
             SourceFiles = JsonSerializer.Serialize(files),
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = (clock ?? TimeProvider.System).GetUtcNow(),
             MaxUsersInFlight = request.MaxUsersInFlight ?? options.Value.MaxUsersInFlight,
             UserFilter = request.Users is { Count: > 0 } users ? JsonSerializer.Serialize(users.Distinct(StringComparer.Ordinal)) : null,
             SessionFilter = string.IsNullOrEmpty(request.Session) ? null : request.Session,

@@ -8,7 +8,7 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// Rolls a run's status up from its users and items: <c>Completed</c> only when every user is verified and no item failed;
 /// otherwise <c>CompletedWithErrors</c>. A paused run with users still waiting stays paused; a cancelled run stays cancelled.
 /// </summary>
-public sealed class RunStatusRoller(LedgerDbContext db)
+public sealed class RunStatusRoller(LedgerDbContext db, TimeProvider clock)
 {
     public async Task<RunStatus> RollUpAsync(Guid runId, CancellationToken ct)
     {
@@ -20,7 +20,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
             // Cancelled stays cancelled; it is finished once the users that were in flight have settled.
             if (run.FinishedAt is null && !await db.RunUsers.AnyAsync(u => u.RunId == runId && UserStatusSets.InFlight.Contains(u.Status), ct))
             {
-                run.FinishedAt = DateTimeOffset.UtcNow;
+                run.FinishedAt = clock.GetUtcNow();
                 await db.SaveChangesAsync(ct);
             }
             return run.Status;
@@ -37,7 +37,7 @@ public sealed class RunStatusRoller(LedgerDbContext db)
         if (run.Status != status)
         {
             run.Status = status;
-            run.FinishedAt ??= DateTimeOffset.UtcNow;
+            run.FinishedAt ??= clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
         }
         return status;

@@ -15,7 +15,8 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// or failed with reason), in batches, in constant memory. Reading and converting (CPU) overlap with writing (the
 /// ledger): full batches go through a two-batch queue to the writers (as many as the sink takes at once).
 /// </summary>
-public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger)
+public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger,
+    TimeProvider clock)
 {
     private const int BatchSize = 5000;
 
@@ -57,7 +58,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         var resolution = UserDirectory.Load(tally.Users, tally.Roles, mapping, rules.Root);
         foreach (var row in resolution.FailedRows)
             logger.LogWarning("Users file row {Row} failed: {Problem}", row.Row, row.Reason);
-        await StagedUsers.RecordAsync(db, runId, resolution, ct);
+        await StagedUsers.RecordAsync(db, runId, resolution, clock.GetUtcNow(), ct);
         return new StagingResult(tally.Users, items, tally.Failed + resolution.FailedRows.Count);
     }
 

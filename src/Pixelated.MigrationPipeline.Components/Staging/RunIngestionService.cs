@@ -15,7 +15,7 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// to the workers (up to the run's cap). A redelivered message after staging only dispatches again.
 /// </summary>
 public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService staging, RunDispatcher dispatcher, RunStatusRoller roller,
-    IOptions<PipelineOptions> options, IServiceScopeFactory scopes)
+    IOptions<PipelineOptions> options, IServiceScopeFactory scopes, TimeProvider clock)
 {
     private static readonly TimeSpan CancelPoll = TimeSpan.FromMilliseconds(500);
 
@@ -54,8 +54,8 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
                 await watch;
             }
         }
-        await RunFilter.ApplyAsync(db, run, ct);
-        await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.IngestedAt, DateTimeOffset.UtcNow), ct);
+        await RunFilter.ApplyAsync(db, run, clock.GetUtcNow(), ct);
+        await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.IngestedAt, clock.GetUtcNow()), ct);
         // A run paused (or cancelled) while staging keeps that status.
         await db.Runs.Where(r => r.Id == run.Id && (r.Status == RunStatus.Ingesting || r.Status == RunStatus.Created))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Migrating), ct);
@@ -118,6 +118,6 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
             _ = UserPlanner.Plan(UserTarget.Of(user), items);
         }
         await db.RunUsers.Where(u => u.RunId == runId && u.Status == UserStatus.Staged)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Planned).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Planned).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
     }
 }

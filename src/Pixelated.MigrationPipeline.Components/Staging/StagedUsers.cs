@@ -12,9 +12,8 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// </summary>
 public static class StagedUsers
 {
-    public static async Task RecordAsync(LedgerDbContext db, Guid runId, UserResolution resolution, CancellationToken ct)
+    public static async Task RecordAsync(LedgerDbContext db, Guid runId, UserResolution resolution, DateTimeOffset now, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
         db.RunUsers.AddRange(resolution.Users.Values.Select(u => new RunUser
         {
             RunId = runId,

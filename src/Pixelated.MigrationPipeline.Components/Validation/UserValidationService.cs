@@ -20,7 +20,7 @@ namespace Pixelated.MigrationPipeline.Components.Validation;
 /// unless <c>Ledger:RetainContent</c>.
 /// </remarks>
 public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, RunZepRequests zepRequests,
-    IOptions<LedgerOptions> ledgerOptions)
+    IOptions<LedgerOptions> ledgerOptions, TimeProvider clock)
 {
     /// <summary>The user's final status; null when the user is not in this ledger's run (nothing to validate).</summary>
     public async Task<UserStatus?> ValidateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -89,7 +89,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         await WriteUnitLedger.ReopenAsync(db, zepOptions.Value.Target, reopen, ct);
 
         await db.Findings.Where(f => f.RunId == runId && f.UserKey == userKey).ExecuteDeleteAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         db.Findings.AddRange(findings.Select(f => new ValidationFinding
         {
             RunId = runId, UserKey = userKey, ItemKey = f.ItemKey, Kind = f.Kind, Field = f.Field, FoundAt = now,

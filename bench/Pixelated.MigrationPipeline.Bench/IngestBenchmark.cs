@@ -7,6 +7,7 @@ using Pixelated.MigrationPipeline.Components;
 using Pixelated.MigrationPipeline.Components.Staging;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Staging;
 using Pixelated.MigrationPipeline.Mem0;
 using Pixelated.MigrationPipeline.Mem0.Model;
 using Pixelated.MigrationPipeline.SyntheticExports;

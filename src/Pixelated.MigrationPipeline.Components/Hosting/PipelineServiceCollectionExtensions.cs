@@ -12,6 +12,7 @@ using Pixelated.MigrationPipeline.Zep.RateBudget;
 using Pixelated.MigrationPipeline.Components.Staging;
 using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger;
+using Pixelated.MigrationPipeline.Ledger.Staging;
 using Pixelated.MigrationPipeline.Zep;
 
 namespace Pixelated.MigrationPipeline.Components.Hosting;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Staging;
 using Pixelated.MigrationPipeline.Mem0;
 using Pixelated.MigrationPipeline.Mem0.Model;
 

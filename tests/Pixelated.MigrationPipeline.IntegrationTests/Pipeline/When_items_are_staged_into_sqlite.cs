@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pixelated.MigrationPipeline.Components.Staging;
 using Pixelated.MigrationPipeline.IntegrationTests.Support;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Ledger.Staging;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.Ledger.Staging;
 using Pixelated.MigrationPipeline.IntegrationTests.Infrastructure;
 
 namespace Pixelated.MigrationPipeline.IntegrationTests.Pipeline;

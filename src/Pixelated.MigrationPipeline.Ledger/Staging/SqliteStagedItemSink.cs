@@ -2,10 +2,9 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
-namespace Pixelated.MigrationPipeline.Components.Staging;
+namespace Pixelated.MigrationPipeline.Ledger.Staging;
 
 /// <summary>
 /// Staging on SQLite (the one-process mode): each batch is one transaction of one prepared <c>INSERT</c>, its parameters
@@ -22,7 +21,7 @@ public sealed class SqliteStagedItemSink(LedgerDbContext db) : IStagedItemSink
 
     public async Task<int> WriteAsync(IReadOnlyList<StagedItem> batch, CancellationToken ct)
     {
-        var fresh = batch.Where(i => _seen.Add(StagedItemFactory.IdentityOf(i))).ToList();
+        var fresh = batch.Where(i => _seen.Add((i.UserKey, i.ItemKey))).ToList(); // the key of the run's unique index
         if (fresh.Count == 0) return 0;
         var columns = _columns ??= Columns();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

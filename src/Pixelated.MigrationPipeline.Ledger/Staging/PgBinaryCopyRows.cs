@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Pixelated.MigrationPipeline.Components.Staging;
+namespace Pixelated.MigrationPipeline.Ledger.Staging;
 
 /// <summary>
 /// Rows in PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format"),

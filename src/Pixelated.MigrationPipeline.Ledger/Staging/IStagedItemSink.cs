@@ -1,6 +1,6 @@
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
-namespace Pixelated.MigrationPipeline.Components.Staging;
+namespace Pixelated.MigrationPipeline.Ledger.Staging;
 
 /// <summary>
 /// Where staging writes its rows, in batches: binary COPY on PostgreSQL, a prepared INSERT on SQLite. A row whose item key

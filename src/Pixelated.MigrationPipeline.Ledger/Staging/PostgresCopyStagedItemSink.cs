@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
-namespace Pixelated.MigrationPipeline.Components.Staging;
+namespace Pixelated.MigrationPipeline.Ledger.Staging;
 
 /// <summary>
 /// Binary COPY into <c>staged_items</c> (DESIGN.md §2: ~10x batched inserts), two batches at a time, each on its own

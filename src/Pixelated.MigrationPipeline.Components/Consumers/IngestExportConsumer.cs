@@ -5,7 +5,7 @@ using Pixelated.MigrationPipeline.Contracts;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
-/// <summary>Stages an export, then publishes one <see cref="MigrateUser"/> per user.</summary>
+/// <summary>Stages an export, then publishes one <see cref="MigrateUser"/> per user (policy: <see cref="IngestExportConsumerDefinition"/>).</summary>
 public sealed class IngestExportConsumer(RunIngestionService ingestion, RunLeaseKeeper leases) : IConsumer<IngestExport>
 {
     public async Task Consume(ConsumeContext<IngestExport> context)
@@ -13,17 +13,5 @@ public sealed class IngestExportConsumer(RunIngestionService ingestion, RunLease
         leases.Hold(context.Message.RunId);
         var ingested = await ingestion.IngestAsync(context.Message, m => context.Publish(m), context.CancellationToken);
         if (ingested is not null) await context.Publish(ingested);
-    }
-}
-
-public sealed class IngestExportConsumerDefinition : ConsumerDefinition<IngestExportConsumer>
-{
-    public IngestExportConsumerDefinition() => ConcurrentMessageLimit = new PipelineOptions().IngestConcurrency;
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<IngestExportConsumer> consumer,
-        IRegistrationContext context)
-    {
-        endpoint.UseOutageTolerantRetry();
-        endpoint.ConfigureQuorumQueue();
     }
 }

@@ -69,14 +69,10 @@ public static class PipelineServiceCollectionExtensions
             x.SetKebabCaseEndpointNameFormatter();
             if (consumers)
             {
-                // Runs staged at once by this process (Pipeline:IngestConcurrency): one slow or stuck run never holds the others.
-                x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>()
-                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.IngestConcurrency);
-                // Users migrated and validated at once by this process: Pipeline:MigrateConcurrency for both endpoints.
-                x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>()
-                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
-                x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>()
-                    .Endpoint(e => e.ConcurrentMessageLimit = pipeline.MigrateConcurrency);
+                // Each consumer's policy (concurrency from Pipeline:*, retry, quorum queue, Zep request counting) is its definition's.
+                x.AddConsumer<IngestExportConsumer, IngestExportConsumerDefinition>();
+                x.AddConsumer<MigrateUserConsumer, MigrateUserConsumerDefinition>();
+                x.AddConsumer<ValidateUserConsumer, ValidateUserConsumerDefinition>();
             }
 
             if (pipeline.UsesRabbitMq)
@@ -114,13 +110,14 @@ public static class PipelineServiceCollectionExtensions
 
     /// <summary>
     /// The migration of one user (<see cref="UserMigrationService"/>), the process-wide pool of shared batches it uses and
-    /// the run's Zep request counter it records its requests in.
+    /// the run's Zep request counter it records its requests in (and the consume filter that counts each delivery's).
     /// </summary>
     public static IServiceCollection AddUserMigration(this IServiceCollection services)
     {
         services.AddSingleton<SharedBatchPool>();
         services.AddScoped<RunStatusRoller>();
         services.AddScoped<RunZepRequests>();
+        services.AddScoped<ZepRequestsPerUserFilter>();
         services.AddScoped<UserMigrationService>();
         return services;
     }

@@ -14,6 +14,14 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// </summary>
 public sealed class RunZepRequests(ZepRequestCounter counter, LedgerDbContext db)
 {
+    /// <summary>Runs a unit of work that returns nothing (a consumer's delivery, see <c>ZepRequestsPerUserFilter</c>) and counts its requests.</summary>
+    public Task MeasureAsync(Guid runId, string userKey, Func<Task> work) =>
+        MeasureAsync(runId, userKey, async () =>
+        {
+            await work();
+            return true;
+        });
+
     public async Task<T> MeasureAsync<T>(Guid runId, string userKey, Func<Task<T>> work)
     {
         using var requests = counter.BeginScope();

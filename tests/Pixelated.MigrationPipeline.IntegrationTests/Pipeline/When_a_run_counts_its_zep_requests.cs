@@ -41,6 +41,28 @@ public sealed class When_a_run_counts_its_zep_requests(InfrastructureFixture inf
         Assert.Equal((sent, sent), await ViewCountsAsync(host.Services, runId)); // the ledger views say the same
     }
 
+    /// <summary>Through the consumers (the filter on their endpoints counts each delivery): every request Zep received, once.</summary>
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("auto")]
+    public async Task A_run_through_the_consumers_counts_every_request_zep_received(string writeMode)
+    {
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        await using var pipeline = await PipelineHost.StartAsync(zep, new Dictionary<string, string?>
+        {
+            ["Zep:WriteMode"] = writeMode,
+            ["Ledger:Provider"] = "postgres",
+            ["ConnectionStrings:Ledger"] = await infrastructure.CreateDatabaseAsync("requests_consumers"),
+        });
+
+        var report = await pipeline.MigrateAsync([ExpectedExport.FixturePath("platform-v3-page1.json"), ExpectedExport.FixturePath("platform-history.json")],
+            TimeSpan.FromMinutes(2));
+
+        Assert.Equal(Ledger.Entities.RunStatus.Completed, report.Status);
+        Assert.True(report.ZepRequests > 0);
+        Assert.Equal(SentToZep(zep), report.ZepRequests);
+    }
+
     [Fact]
     public async Task Requests_recorded_in_a_transaction_that_rolls_back_are_still_added_once()
     {

@@ -12,9 +12,8 @@ public sealed class IngestExportConsumerDefinition : ConsumerDefinition<IngestEx
 {
     public IngestExportConsumerDefinition(IOptions<PipelineOptions> options)
     {
-        // Kept as it was: a consumer-level limit of the default (4), so an IngestConcurrency above 4 still stages 4 at once.
-        // The same trap once capped MigrateConcurrency (see MigrateUserConsumerDefinition); dropping this line fixes it.
-        ConcurrentMessageLimit = new PipelineOptions().IngestConcurrency;
+        // Both limits follow the option: a consumer-level limit left at a fixed value would cap the endpoint's below it.
+        ConcurrentMessageLimit = options.Value.IngestConcurrency;
         Endpoint(e => e.ConcurrentMessageLimit = options.Value.IngestConcurrency);
     }
 

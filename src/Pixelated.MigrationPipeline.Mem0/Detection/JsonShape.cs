@@ -32,7 +32,13 @@ internal sealed class JsonShape
     public HashSet<string> FirstPayloadKeys { get; } = new(StringComparer.Ordinal);
     public bool Invalid { get; private set; }
 
+    // Walk state.
     private long _rootEnd = -1;
+    private string? _topKey;
+    private string? _inTopObject;
+    private int _recordsArrayDepth = -1;
+    private int _recordDepth = -1;
+    private int _payloadDepth = -1;
 
     /// <summary>True when the root value ended inside the prefix and more non-whitespace text follows it (JSON Lines).</summary>
     public bool MoreValuesFollow { get; private set; }
@@ -63,24 +69,13 @@ internal sealed class JsonShape
 
     private void Walk(ref Utf8JsonReader reader)
     {
-        string? topKey = null;
-        string? inTopObject = null;
-        var recordsArrayDepth = -1;
-        var recordDepth = -1;
-        var payloadDepth = -1;
         while (reader.Read())
         {
             var depth = reader.CurrentDepth;
             var token = reader.TokenType;
             if (Root == JsonTokenType.None)
             {
-                Root = token;
-                if (token == JsonTokenType.StartArray)
-                {
-                    recordsArrayDepth = 0;
-                    RecordsPath = [];
-                }
-
+                StartRoot(token);
                 continue;
             }
 
@@ -91,118 +86,149 @@ internal sealed class JsonShape
                 return;
             }
 
-            if (Root == JsonTokenType.StartObject && depth == 1)
+            if (Root == JsonTokenType.StartObject && depth == 1 && ReadTopLevel(ref reader, token))
             {
-                if (token == JsonTokenType.PropertyName)
-                {
-                    topKey = reader.GetString()!;
-                    TopKeys.Add(topKey);
-                    continue;
-                }
-
-                if (token == JsonTokenType.EndObject || token == JsonTokenType.EndArray)
-                {
-                    inTopObject = null;
-                }
-                else if (topKey is not null)
-                {
-                    if (topKey == "results" && ResultsValue == JsonTokenType.None)
-                    {
-                        ResultsValue = token;
-                    }
-
-                    if (token == JsonTokenType.StartArray && RecordsPath is null && RecordArrayKeys.Contains(topKey))
-                    {
-                        RecordsPath = [topKey];
-                        recordsArrayDepth = 1;
-                    }
-                    else if (token == JsonTokenType.StartObject)
-                    {
-                        inTopObject = topKey;
-                    }
-                    else if (token == JsonTokenType.String)
-                    {
-                        TopStrings[topKey] = reader.GetString()!;
-                    }
-                    else if (token is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null)
-                    {
-                        TopStrings.TryAdd(topKey, token == JsonTokenType.Number ? "#" : token.ToString());
-                    }
-
-                    topKey = token is JsonTokenType.StartArray or JsonTokenType.StartObject ? topKey : null;
-                }
-
-                if (token is not (JsonTokenType.StartArray or JsonTokenType.StartObject))
-                {
-                    continue;
-                }
+                continue;
             }
 
-            if (inTopObject is not null && depth == 2 && token == JsonTokenType.PropertyName)
+            if (_inTopObject is not null && depth == 2 && token == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
-                if (!reader.Read())
+                if (!ReadTopObjectProperty(ref reader))
                 {
                     return;
                 }
 
-                if (inTopObject == "results" && name == "results" && reader.TokenType == JsonTokenType.StartArray && RecordsPath is null)
-                {
-                    NestedResults = true;
-                    RecordsPath = ["results", "results"];
-                    recordsArrayDepth = 2;
-                    continue;
-                }
-
-                if (inTopObject == "result" && name == "points" && reader.TokenType == JsonTokenType.StartArray && RecordsPath is null)
-                {
-                    QdrantPoints = true;
-                    RecordsPath = ["result", "points"];
-                    recordsArrayDepth = 2;
-                    continue;
-                }
-
-                if (inTopObject == "scope" && reader.TokenType == JsonTokenType.String)
-                {
-                    ScopeStrings[name] = reader.GetString()!;
-                    continue;
-                }
-
                 continue;
             }
 
-            if (recordsArrayDepth >= 0 && FirstRecord == JsonTokenType.None && depth == recordsArrayDepth + 1
+            if (_recordsArrayDepth >= 0 && FirstRecord == JsonTokenType.None && depth == _recordsArrayDepth + 1
                 && token is not (JsonTokenType.EndArray or JsonTokenType.EndObject))
             {
                 FirstRecord = token;
-                recordDepth = token == JsonTokenType.StartObject ? depth : -1;
+                _recordDepth = token == JsonTokenType.StartObject ? depth : -1;
                 continue;
             }
 
-            if (recordDepth >= 0)
+            if (_recordDepth >= 0)
             {
-                if (token == JsonTokenType.PropertyName && depth == recordDepth + 1)
-                {
-                    var key = reader.GetString()!;
-                    FirstRecordKeys.Add(key);
-                    if (key == "payload")
-                    {
-                        payloadDepth = depth;
-                    }
-                }
-                else if (token == JsonTokenType.PropertyName && payloadDepth >= 0 && depth == payloadDepth + 1)
-                {
-                    FirstPayloadKeys.Add(reader.GetString()!);
-                }
-                else if (token == JsonTokenType.EndObject && depth == payloadDepth)
-                {
-                    payloadDepth = -1;
-                }
-                else if (token == JsonTokenType.EndObject && depth == recordDepth)
-                {
-                    recordDepth = -1;
-                }
+                ReadRecordToken(ref reader, token, depth);
             }
+        }
+    }
+
+    private void StartRoot(JsonTokenType token)
+    {
+        Root = token;
+        if (token == JsonTokenType.StartArray)
+        {
+            _recordsArrayDepth = 0;
+            RecordsPath = [];
+        }
+    }
+
+    /// <summary>A token at depth 1 of a root object: a top-level key or its value.</summary>
+    /// <returns>true when the token is fully handled (anything but the start of an array or object).</returns>
+    private bool ReadTopLevel(ref Utf8JsonReader reader, JsonTokenType token)
+    {
+        if (token == JsonTokenType.PropertyName)
+        {
+            _topKey = reader.GetString()!;
+            TopKeys.Add(_topKey);
+            return true;
+        }
+
+        if (token == JsonTokenType.EndObject || token == JsonTokenType.EndArray)
+        {
+            _inTopObject = null;
+        }
+        else if (_topKey is not null)
+        {
+            ReadTopValue(ref reader, _topKey, token);
+            _topKey = token is JsonTokenType.StartArray or JsonTokenType.StartObject ? _topKey : null;
+        }
+
+        return token is not (JsonTokenType.StartArray or JsonTokenType.StartObject);
+    }
+
+    private void ReadTopValue(ref Utf8JsonReader reader, string topKey, JsonTokenType token)
+    {
+        if (topKey == "results" && ResultsValue == JsonTokenType.None)
+        {
+            ResultsValue = token;
+        }
+
+        if (token == JsonTokenType.StartArray && RecordsPath is null && RecordArrayKeys.Contains(topKey))
+        {
+            RecordsPath = [topKey];
+            _recordsArrayDepth = 1;
+        }
+        else if (token == JsonTokenType.StartObject)
+        {
+            _inTopObject = topKey;
+        }
+        else if (token == JsonTokenType.String)
+        {
+            TopStrings[topKey] = reader.GetString()!;
+        }
+        else if (token is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null)
+        {
+            TopStrings.TryAdd(topKey, token == JsonTokenType.Number ? "#" : token.ToString());
+        }
+    }
+
+    /// <summary>A key of a top-level object (<c>results.results</c>, <c>result.points</c>, <c>scope.*</c>), read with its value.</summary>
+    /// <returns>false when the prefix ends before the value.</returns>
+    private bool ReadTopObjectProperty(ref Utf8JsonReader reader)
+    {
+        var name = reader.GetString()!;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (_inTopObject == "results" && name == "results" && reader.TokenType == JsonTokenType.StartArray && RecordsPath is null)
+        {
+            NestedResults = true;
+            RecordsPath = ["results", "results"];
+            _recordsArrayDepth = 2;
+        }
+        else if (_inTopObject == "result" && name == "points" && reader.TokenType == JsonTokenType.StartArray && RecordsPath is null)
+        {
+            QdrantPoints = true;
+            RecordsPath = ["result", "points"];
+            _recordsArrayDepth = 2;
+        }
+        else if (_inTopObject == "scope" && reader.TokenType == JsonTokenType.String)
+        {
+            ScopeStrings[name] = reader.GetString()!;
+        }
+
+        return true;
+    }
+
+    /// <summary>A token inside the first record: its keys, and the keys of its <c>payload</c> object.</summary>
+    private void ReadRecordToken(ref Utf8JsonReader reader, JsonTokenType token, int depth)
+    {
+        if (token == JsonTokenType.PropertyName && depth == _recordDepth + 1)
+        {
+            var key = reader.GetString()!;
+            FirstRecordKeys.Add(key);
+            if (key == "payload")
+            {
+                _payloadDepth = depth;
+            }
+        }
+        else if (token == JsonTokenType.PropertyName && _payloadDepth >= 0 && depth == _payloadDepth + 1)
+        {
+            FirstPayloadKeys.Add(reader.GetString()!);
+        }
+        else if (token == JsonTokenType.EndObject && depth == _payloadDepth)
+        {
+            _payloadDepth = -1;
+        }
+        else if (token == JsonTokenType.EndObject && depth == _recordDepth)
+        {
+            _recordDepth = -1;
         }
     }
 }

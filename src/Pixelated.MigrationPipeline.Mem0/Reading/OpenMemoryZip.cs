@@ -134,34 +134,7 @@ internal static class OpenMemoryZip
                         continue;
                     }
 
-                    switch (e)
-                    {
-                        case StreamedRecord record:
-                            using (record.Document)
-                            {
-                                if (mapping is null)
-                                {
-                                    if (!streamer.Collected.ContainsKey("user"))
-                                    {
-                                        restart = true;
-                                        break;
-                                    }
-
-                                    mapping = BuildMapping(streamer.Collected, options);
-                                }
-
-                                outcomes.Clear();
-                                JsonSources.MapSafely(new MemoryRecordMapper(clock, mapping), record.Document.RootElement,
-                                    new SourcePosition(label, record.Index, record.ByteOffset), outcomes);
-                            }
-
-                            break;
-                        case StreamFailure failure:
-                            outcomes.Clear();
-                            outcomes.Add(new RecordFailed(new SourcePosition(label, failure.Index, failure.ByteOffset), null, failure.Reason));
-                            break;
-                    }
-
+                    restart = !MapFirstPass(e, streamer, ref mapping, label, options, clock, outcomes);
                     if (restart)
                     {
                         break;
@@ -202,6 +175,42 @@ internal static class OpenMemoryZip
 
                 yield break;
             }
+        }
+    }
+
+    /// <summary>Maps one event of the first pass into <paramref name="outcomes"/> (cleared first), building the mapping at the
+    /// first record. False when that record comes before the top-level <c>user</c>: the mapping cannot be built yet.</summary>
+    private static bool MapFirstPass(
+        StreamEvent e, JsonArrayStreamer streamer, ref MemoryMapping? mapping, string label, Mem0ReaderOptions options, TimeProvider clock,
+        List<ReadOutcome> outcomes)
+    {
+        switch (e)
+        {
+            case StreamedRecord record:
+                using (record.Document)
+                {
+                    if (mapping is null)
+                    {
+                        if (!streamer.Collected.ContainsKey("user"))
+                        {
+                            return false;
+                        }
+
+                        mapping = BuildMapping(streamer.Collected, options);
+                    }
+
+                    outcomes.Clear();
+                    JsonSources.MapSafely(new MemoryRecordMapper(clock, mapping), record.Document.RootElement,
+                        new SourcePosition(label, record.Index, record.ByteOffset), outcomes);
+                }
+
+                return true;
+            case StreamFailure failure:
+                outcomes.Clear();
+                outcomes.Add(new RecordFailed(new SourcePosition(label, failure.Index, failure.ByteOffset), null, failure.Reason));
+                return true;
+            default:
+                return true;
         }
     }
 

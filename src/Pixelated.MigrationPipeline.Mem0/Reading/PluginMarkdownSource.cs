@@ -49,19 +49,7 @@ internal static partial class PluginMarkdownSource
             }
 
             first = false;
-            string line;
-            try
-            {
-                line = tooLong ? "" : Strict.GetString(bytes.Span);
-            }
-            catch (DecoderFallbackException)
-            {
-                line = "";
-                if (block is not null)
-                {
-                    block.Problem ??= "line is not valid UTF-8";
-                }
-            }
+            var line = Decode(bytes.Span, tooLong, block);
 
             if (line == "---")
             {
@@ -90,38 +78,7 @@ internal static partial class PluginMarkdownSource
                 continue;
             }
 
-            if (tooLong)
-            {
-                block.Problem ??= $"block is larger than the {maxRecordBytes / (1024 * 1024)} MB record cap";
-                continue;
-            }
-
-            if (!block.Closed)
-            {
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    if (!string.IsNullOrWhiteSpace(line))
-                    {
-                        block.Problem ??= "front matter line is not 'key: value' (broken or unclosed front matter)";
-                        block.ProblemField ??= "frontmatter";
-                    }
-
-                    continue;
-                }
-
-                block.Keys[line[..colon].Trim()] = line[(colon + 1)..].Trim();
-            }
-            else
-            {
-                if (block.Body.Length + line.Length > maxRecordBytes)
-                {
-                    block.Problem ??= $"block is larger than the {maxRecordBytes / (1024 * 1024)} MB record cap";
-                    continue;
-                }
-
-                block.Body.Append(line).Append('\n');
-            }
+            AddLine(block, line, tooLong, maxRecordBytes);
         }
 
         if (block is not null)
@@ -133,6 +90,61 @@ internal static partial class PluginMarkdownSource
             }
 
             yield return Finish(block, file, project, fallbackUser, clock);
+        }
+    }
+
+    /// <summary>A line as text: empty when too long or not UTF-8 (which marks the open block as failed).</summary>
+    private static string Decode(ReadOnlySpan<byte> bytes, bool tooLong, Block? block)
+    {
+        try
+        {
+            return tooLong ? "" : Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            if (block is not null)
+            {
+                block.Problem ??= "line is not valid UTF-8";
+            }
+
+            return "";
+        }
+    }
+
+    /// <summary>A line inside a block: a front matter <c>key: value</c> until the closing <c>---</c>, then body text.</summary>
+    private static void AddLine(Block block, string line, bool tooLong, int maxRecordBytes)
+    {
+        if (tooLong)
+        {
+            block.Problem ??= $"block is larger than the {maxRecordBytes / (1024 * 1024)} MB record cap";
+            return;
+        }
+
+        if (!block.Closed)
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    block.Problem ??= "front matter line is not 'key: value' (broken or unclosed front matter)";
+                    block.ProblemField ??= "frontmatter";
+                }
+
+                return;
+            }
+
+            block.Keys[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+        }
+        else
+        {
+            if (block.Body.Length + line.Length > maxRecordBytes)
+            {
+                block.Problem ??= $"block is larger than the {maxRecordBytes / (1024 * 1024)} MB record cap";
+                return;
+            }
+
+            block.Body.Append(line).Append('\n');
         }
     }
 

@@ -78,45 +78,58 @@ internal static class MessageEndpoints
 
         foreach (var input in body.Messages)
         {
-            if (input?.Content is null)
+            var (message, problem) = ToMessage(threadId, input, now);
+            if (problem is not null)
             {
-                return (result, ZepError.BadRequest("message content is required"));
+                return (result, problem);
             }
 
-            if (input.Role is null || !Roles.All.Contains(input.Role))
-            {
-                return (result, ZepError.BadRequestVerbatim(Roles.InvalidRoleMessage(input.Role)));
-            }
-
-            if (TextLength.CodePoints(input.Content) > MaxContentChars)
-            {
-                return (result, ZepError.BadRequest($"message content exceeds {MaxContentChars} characters"));
-            }
-
-            if (MetadataRules.Check(input.Metadata) is { } metadataProblem)
-            {
-                return (result, ZepError.BadRequest(metadataProblem));
-            }
-
-            var createdAt = now;
-            if (input.CreatedAt is not null && !ZepJson.TryParseTime(input.CreatedAt, out createdAt))
-            {
-                return (result, ZepError.BadRequest("created_at must be an RFC3339 timestamp"));
-            }
-
-            result.Add(new StoredMessage
-            {
-                Uuid = Guid.NewGuid().ToString(),
-                ThreadId = threadId,
-                Role = input.Role,
-                Name = input.Name,
-                Content = input.Content,
-                CreatedAt = createdAt,
-                Metadata = input.Metadata,
-            });
+            result.Add(message!);
         }
 
         return (result, null);
+    }
+
+    /// <summary>One message: content (≤ <see cref="MaxContentChars"/> characters), role, metadata, created_at.</summary>
+    private static (StoredMessage? Message, IResult? Problem) ToMessage(string threadId, MessageInput? input, DateTimeOffset now)
+    {
+        if (input?.Content is null)
+        {
+            return (null, ZepError.BadRequest("message content is required"));
+        }
+
+        if (input.Role is null || !Roles.All.Contains(input.Role))
+        {
+            return (null, ZepError.BadRequestVerbatim(Roles.InvalidRoleMessage(input.Role)));
+        }
+
+        if (TextLength.CodePoints(input.Content) > MaxContentChars)
+        {
+            return (null, ZepError.BadRequest($"message content exceeds {MaxContentChars} characters"));
+        }
+
+        if (MetadataRules.Check(input.Metadata) is { } metadataProblem)
+        {
+            return (null, ZepError.BadRequest(metadataProblem));
+        }
+
+        var createdAt = now;
+        if (input.CreatedAt is not null && !ZepJson.TryParseTime(input.CreatedAt, out createdAt))
+        {
+            return (null, ZepError.BadRequest("created_at must be an RFC3339 timestamp"));
+        }
+
+        var message = new StoredMessage
+        {
+            Uuid = Guid.NewGuid().ToString(),
+            ThreadId = threadId,
+            Role = input.Role,
+            Name = input.Name,
+            Content = input.Content,
+            CreatedAt = createdAt,
+            Metadata = input.Metadata,
+        };
+        return (message, null);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 
-namespace Pixelated.MigrationPipeline.Api.Tests;
+namespace Pixelated.MigrationPipeline.Components.Tests;
 
 public sealed class RunReportCsvTests
 {

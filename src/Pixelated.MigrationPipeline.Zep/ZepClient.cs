@@ -15,7 +15,7 @@ public sealed partial class ZepClient(HttpClient http)
         using var response = await http.PostAsJsonAsync("users", request, ZepJson.Options, ct);
         if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return true;
         var error = await ErrorAsync(response, "create user", ct);
-        if (error.IsAlreadyExists) return false;
+        if (error.Kind == ZepOutcomeKind.AlreadyExists) return false;
         throw error;
     }
 
@@ -42,7 +42,7 @@ public sealed partial class ZepClient(HttpClient http)
         using var response = await http.PostAsJsonAsync("threads", request, ZepJson.Options, ct);
         if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return true;
         var error = await ErrorAsync(response, "create thread", ct);
-        if (error.IsAlreadyExists) return false;
+        if (error.Kind == ZepOutcomeKind.AlreadyExists) return false;
         throw error;
     }
 

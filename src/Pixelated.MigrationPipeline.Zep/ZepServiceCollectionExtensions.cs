@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +51,7 @@ public static class ZepServiceCollectionExtensions
                     Delay = TimeSpan.FromMilliseconds(200),
                     MaxDelay = TimeSpan.FromSeconds(60),
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(ZepFailure.IsSafeToRetry(args.Outcome)),
                 });
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
@@ -60,7 +59,7 @@ public static class ZepServiceCollectionExtensions
                     MinimumThroughput = 20,
                     SamplingDuration = TimeSpan.FromSeconds(30),
                     BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakSeconds),
-                    ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(ZepFailure.IsOutage(args.Outcome)),
                 });
             });
         client.AddHttpMessageHandler<RateBudgetHandler>();
@@ -72,13 +71,4 @@ public static class ZepServiceCollectionExtensions
         client.AddHttpMessageHandler<ZepRequestCountingHandler>();
         return services;
     }
-
-    /// <summary>What says Zep is down (not what says a request was wrong): 5xx, 408, timeouts, broken connections.</summary>
-    private static bool IsOutage(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Result is { } r ? (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout
-            : outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
-
-    private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
-        || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 }

@@ -1,10 +1,10 @@
 using System.Net.Sockets;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pixelated.MigrationPipeline.Ledger.Locks;
-using Pixelated.MigrationPipeline.Zep.Api;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using Pixelated.MigrationPipeline.Zep;
+using RabbitMQ.Client.Exceptions;
 
 namespace Pixelated.MigrationPipeline.Components.Consumers;
 
@@ -24,22 +24,16 @@ public static class TransientFailure
         return false;
     }
 
-    private static bool IsOne(Exception e) => e switch
+    private static bool IsOne(Exception e) => ZepFailure.Classify(e) is { } zep ? zep.IsTransient : e switch
     {
-        ZepApiException z => z.IsOutcomeUnknown || z.Status == System.Net.HttpStatusCode.TooManyRequests,
-        HttpRequestException or TimeoutRejectedException or BrokenCircuitException or UserBusyException => true,
-        NpgsqlException or SocketException or IOException or TimeoutException => true,
+        UserBusyException => true,
+        NpgsqlException or SocketException or IOException or TimeoutException => true, // IOException: RabbitMQ's BrokerUnreachableException too
         DbUpdateConcurrencyException => true, // rows changed under us (a restaged run): retry re-reads the ledger
         Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY / SQLITE_LOCKED
-        _ => IsBrokerFailure(e),
+        RabbitMQClientException => true, // the broker went away, closed the channel, or refused a publish
+        MassTransit.ConnectionException or TransportUnavailableException => true, // RabbitMqConnectionException among them
+        // The bus's own transport failure, but not its subclasses (a message not acknowledged, not consumed, out of retries).
+        TransportException when e.GetType() == typeof(TransportException) => true,
+        _ => false,
     };
-
-    private static bool IsBrokerFailure(Exception e)
-    {
-        var type = e.GetType();
-        if (type.Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true) return true;
-        return type.Namespace?.StartsWith("MassTransit", StringComparison.Ordinal) == true
-               && (type.Name.Contains("Connection", StringComparison.Ordinal) || type.Name.Contains("Transport", StringComparison.Ordinal)
-                   || type.Name.Contains("Unavailable", StringComparison.Ordinal));
-    }
 }

@@ -1,5 +1,4 @@
 using Pixelated.MigrationPipeline.Zep;
-using Pixelated.MigrationPipeline.Zep.Api;
 
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
@@ -10,7 +9,6 @@ public static class BatchDrafts
     public static async Task TryDeleteAsync(ZepClient zep, string batchId, CancellationToken ct)
     {
         try { await zep.DeleteBatchAsync(batchId, ct); }
-        catch (Exception e) when (e is HttpRequestException or ZepApiException or TimeoutException
-                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException) { }
+        catch (Exception e) when (ZepFailure.Classify(e) is not null || e is TimeoutException) { }
     }
 }

@@ -67,14 +67,14 @@ public static class BatchResults
     /// <summary>Stages the outcomes in the ledger (saved with the batch unit); returns how many units were settled.</summary>
     public static int Record(
         IReadOnlyList<BatchAddCall> calls, IReadOnlyList<BatchItemDetail> items, IReadOnlyDictionary<string, BatchEntry> byKey,
-        WriteUnitLedger units, IDictionary<string, string> failedItems)
+        WriteUnitLedger units, FailedItems failedItems)
     {
         var settled = 0;
         foreach (var outcome in Evaluate(calls, items, byKey))
         {
             if (outcome.State is not { } state) continue;
             units.Stage(outcome.UnitKey, outcome.Kind, state, zepIds: outcome.ZepIds, error: outcome.Reason);
-            foreach (var itemKey in outcome.FailedItemKeys) failedItems.TryAdd(itemKey, outcome.Reason!);
+            foreach (var itemKey in outcome.FailedItemKeys) failedItems.Fail(itemKey, outcome.Reason!);
             settled++;
         }
         return settled;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -21,7 +20,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// A batch that is unknown to Zep, invalid, or inconsistent with the ledger is given up (a draft is never processed, so
 /// nothing of it lands); its units stay <c>Sent</c> and the sequential writer reads Zep back before writing them.
 /// </summary>
-public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string userKey, ZepOptions options, IDictionary<string, string> failedItems)
+public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string userKey, ZepOptions options, FailedItems failedItems)
 {
     private const int MaxRounds = 100;
 
@@ -135,7 +134,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
                 ["migrated_by"] = "pixelated-migration",
             }), ct);
         }
-        catch (ZepApiException e) when (e.Status == HttpStatusCode.NotFound)
+        catch (ZepApiException e) when (e.Kind == ZepOutcomeKind.NotFound)
         {
             _ledger.StageUnavailable("Batch API not served (404 on create batch)");
             await _ledger.SaveAsync(ct);
@@ -155,8 +154,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
             var uuids = added.OrderBy(a => a.SequenceIndex).Select(a => a.ZepUuid).ToList();
             return (uuids.Count == chunk.Count && uuids.All(u => !string.IsNullOrEmpty(u)) ? uuids.Select(u => u!).ToList() : null, null);
         }
-        catch (ZepApiException e) when (e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Conflict
-                                            or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
+        catch (ZepApiException e) when (e.Failure.IsRefusal)
         {
             return (null, e.Describe());
         }

@@ -1,4 +1,3 @@
-using System.Net;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
@@ -46,7 +45,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     public bool UserCreated { get; private set; }
 
     /// <summary>Item keys that could not be written, with a reason safe for the ledger.</summary>
-    public Dictionary<string, string> FailedItems { get; } = new(StringComparer.Ordinal);
+    public FailedItems FailedItems { get; } = new();
 
     /// <summary>
     /// At most this many units are marked <c>Sent</c> in one save before their calls. It bounds what an attempt that dies
@@ -225,7 +224,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                     ledger.Stage(b.Key, WriteUnitKind.Messages, WriteState.Pending, error: reason);
                 }
                 await ledger.FailAsync(thread.Key, WriteUnitKind.Thread, reason, ct);
-                foreach (var m in thread.Batches.SelectMany(b => b.Messages)) FailedItems.TryAdd(m.ItemKey, reason);
+                foreach (var m in thread.Batches.SelectMany(b => b.Messages)) FailedItems.Fail(m.ItemKey, reason);
                 return;
             }
             _threadsFoundInZep.Add(thread.ThreadId);
@@ -241,10 +240,10 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                 () => zep.AddMessagesAsync(thread.ThreadId, new AddMessagesRequest(toSend.Select(m => m.Message).ToList()), ct), ct);
             ledger.Confirm(batch.Key, WriteUnitKind.Messages, string.Join(',', response.MessageUuids));
         }
-        catch (ZepApiException e) when (IsRejection(e))
+        catch (ZepApiException e) when (e.Failure.IsRefusal)
         {
             await ledger.FailAsync(batch.Key, WriteUnitKind.Messages, e.Describe(), ct);
-            foreach (var m in batch.Messages) FailedItems.TryAdd(m.ItemKey, e.Describe());
+            foreach (var m in batch.Messages) FailedItems.Fail(m.ItemKey, e.Describe());
         }
     }
 
@@ -267,7 +266,7 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
                         () => zep.AddDataBatchAsync(new AddDataBatchRequest(chunk.Select(e => EpisodeData.From(e.Request)).ToList(), userKey), ct));
                     if (created is null) writeMode.GraphBatchUnavailable();
                 }
-                catch (ZepApiException e) when (IsRejection(e))
+                catch (ZepApiException e) when (e.Failure.IsRefusal)
                 {
                     created = null;
                 }
@@ -291,16 +290,12 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
             var created = await GuardAsync(episode.Key, WriteUnitKind.Episode, () => zep.AddDataAsync(episode.Request, ct), ct);
             ledger.Confirm(episode.Key, WriteUnitKind.Episode, created.Uuid);
         }
-        catch (ZepApiException e) when (IsRejection(e))
+        catch (ZepApiException e) when (e.Failure.IsRefusal)
         {
             await ledger.FailAsync(episode.Key, WriteUnitKind.Episode, e.Describe(), ct);
-            FailedItems.TryAdd(episode.ItemKey, e.Describe());
+            FailedItems.Fail(episode.ItemKey, e.Describe());
         }
     }
-
-    /// <summary>Zep refused the write as invalid: retrying cannot help, the item fails with its reason.</summary>
-    private static bool IsRejection(ZepApiException e) =>
-        e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge;
 
     /// <summary>Runs one call; when the call provably did not reach Zep, releases the unit so it can be sent again without a read-back.</summary>
     private Task<T> GuardAsync<T>(string key, WriteUnitKind kind, Func<Task<T>> call, CancellationToken ct) =>
@@ -319,19 +314,9 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
         {
             return await call();
         }
-        catch (ZepApiException e) when (e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        catch (Exception e) when (ZepFailure.Classify(e) is { Kind: ZepOutcomeKind.RateLimited or ZepOutcomeKind.AccessDenied or ZepOutcomeKind.NeverReached } failure)
         {
-            await ledger.ReleaseAsync(WithUncalled(units), e.Describe(), CancellationToken.None);
-            throw;
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-        {
-            await ledger.ReleaseAsync(WithUncalled(units), "Zep unreachable", CancellationToken.None);
-            throw;
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException)
-        {
-            await ledger.ReleaseAsync(WithUncalled(units), "circuit open: Zep looks down", CancellationToken.None);
+            await ledger.ReleaseAsync(WithUncalled(units), failure.Reason, CancellationToken.None);
             throw;
         }
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -144,7 +143,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
                 ["shared_by_users"] = group.Members.Count,
             }), ct)).BatchId;
         }
-        catch (ZepApiException e) when (e.Status == HttpStatusCode.NotFound)
+        catch (ZepApiException e) when (e.Kind == ZepOutcomeKind.NotFound)
         {
             Settle(group.Members, new SharedBatchOutcome.Unavailable());
             return;

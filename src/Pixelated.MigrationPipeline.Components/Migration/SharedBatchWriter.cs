@@ -9,7 +9,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// (with Zep's uuids); a batch given up (never processed) releases them for the sequential writer to send without a
 /// read-back; a lost batch leaves them <c>Sent</c> (read back first). Units not settled by the batch stay for the sequential writer.
 /// </summary>
-public sealed class SharedBatchWriter(SharedBatchPool pool, WriteUnitLedger units, IDictionary<string, string> failedItems)
+public sealed class SharedBatchWriter(SharedBatchPool pool, WriteUnitLedger units, FailedItems failedItems)
 {
     /// <summary>The entries whose units were never sent (the only ones a shared batch takes).</summary>
     public IReadOnlyList<BatchEntry> Unsent(IReadOnlyList<BatchEntry> entries) =>

@@ -104,7 +104,7 @@ public sealed class UserMigrationService(
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Migrated), ct);
         foreach (var item in items)
         {
-            if (writer.FailedItems.TryGetValue(item.ItemKey, out var reason))
+            if (writer.FailedItems.TryGetReason(item.ItemKey, out var reason))
             {
                 // The context is this delivery's own, so nothing tracks the item yet; a context used twice would.
                 var tracked = db.StagedItems.Local.FirstOrDefault(i => i.Id == item.Id) ?? db.StagedItems.Attach(item).Entity;
@@ -126,7 +126,7 @@ public sealed class UserMigrationService(
     /// user's own batches. False when Zep does not serve the Batch API.
     /// </summary>
     private async Task<bool> WriteThroughBatchesAsync(string zepUserId, UserPlan plan, IReadOnlyList<PlannedThread> threads, WriteUnitLedger ledger,
-        bool ownBatchOpen, Dictionary<string, string> failedItems, CancellationToken ct)
+        bool ownBatchOpen, FailedItems failedItems, CancellationToken ct)
     {
         var open = BatchItemPlanner.Entries(plan, threads)
             .Where(e => ledger.StateOf(e.UnitKey) is not (WriteState.Confirmed or WriteState.Failed)).ToList();

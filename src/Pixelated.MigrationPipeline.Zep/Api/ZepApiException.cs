@@ -14,11 +14,11 @@ public sealed class ZepApiException(HttpStatusCode status, string operation, str
     public string? ZepMessage { get; } = zepMessage;
     public string? RequestId { get; } = requestId;
 
-    public bool IsAlreadyExists => Status == HttpStatusCode.BadRequest
-        && ZepMessage?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>What this answer tells about the write (<see cref="ZepFailure.KindOf"/>).</summary>
+    public ZepOutcomeKind Kind => ZepFailure.KindOf(Status, ZepMessage);
 
-    /// <summary>Outcome unknown: the write may have been applied (5xx, 408).</summary>
-    public bool IsOutcomeUnknown => (int)Status >= 500 || Status == HttpStatusCode.RequestTimeout;
+    /// <summary>This answer classified, with the reason <see cref="Describe"/> gives.</summary>
+    public ZepFailure Failure => new(Kind, Describe());
 
     /// <summary>A short reason safe for the ledger: status, operation and the kind of limit hit, never content or ids.</summary>
     public string Describe()

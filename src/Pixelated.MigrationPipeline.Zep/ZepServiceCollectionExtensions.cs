@@ -29,6 +29,7 @@ public static class ZepServiceCollectionExtensions
         services.TryAddSingleton<IZepRateBudget, InProcessRateBudget>();
         services.AddTransient<ZepRequestCountingHandler>();
         services.AddTransient<RateBudgetHandler>();
+        services.AddTransient<ZepBatches>();
 
         // Handler order, outermost first: retry + circuit breaker → shared rate budget → per-attempt timeout → counting.
         // The budget sits outside the timeout, so waiting for a permit never times an attempt out.

@@ -20,7 +20,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// A batch that is unknown to Zep, invalid, or inconsistent with the ledger is given up (a draft is never processed, so
 /// nothing of it lands); its units stay <c>Sent</c> and the sequential writer reads Zep back before writing them.
 /// </summary>
-public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string userKey, ZepOptions options, FailedItems failedItems)
+public sealed class BatchZepWriter(ZepClient zep, ZepBatches batches, WriteUnitLedger units, string userKey, ZepOptions options, FailedItems failedItems)
 {
     private const int MaxRounds = 100;
 
@@ -234,7 +234,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
     /// <summary>Polls until the batch is terminal, then records each item's result in its unit.</summary>
     private async Task<Round> FinishAsync(string batchId, IReadOnlyList<BatchAddCall> calls, IReadOnlyDictionary<string, BatchEntry> byKey, CancellationToken ct)
     {
-        var summary = await BatchPolling.UntilTerminalAsync(zep, batchId, options.BatchPollTimeoutSeconds, ct);
+        var summary = await batches.UntilTerminalAsync(batchId, ct);
         if (summary is null) return await GiveUpAsync(batchId, "batch unknown to Zep", draft: false, ct);
         if (summary.Status == BatchSummary.Invalid) return await GiveUpAsync(batchId, "batch invalid", draft: true, ct);
         // All succeeded and every call's uuids known from Zep's answers: no need to list the items.
@@ -258,7 +258,7 @@ public sealed class BatchZepWriter(ZepClient zep, WriteUnitLedger units, string 
     {
         _ledger.StageGivenUp(reason);
         await _ledger.SaveAsync(ct);
-        if (draft) await BatchDrafts.TryDeleteAsync(zep, batchId, ct);
+        if (draft) await batches.TryDeleteDraftAsync(batchId, ct);
         return Round.GivenUp;
     }
 }

@@ -134,6 +134,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
     {
         using var scope = scopes.CreateScope();
         var zep = scope.ServiceProvider.GetRequiredService<ZepClient>();
+        var batches = scope.ServiceProvider.GetRequiredService<ZepBatches>();
         string batchId;
         try
         {
@@ -164,7 +165,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         var joined = group.Members.Where(m => m.Joined).ToList();
         if (joined.Count == 0)
         {
-            await BatchDrafts.TryDeleteAsync(zep, batchId, CancellationToken.None);
+            await batches.TryDeleteDraftAsync(batchId, CancellationToken.None);
             return;
         }
 
@@ -186,7 +187,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
             }
             catch (Exception e)
             {
-                await GiveUpAsync(zep, batchId, joined, $"add items: {Describe(e)}");
+                await GiveUpAsync(batches, batchId, joined, $"add items: {Describe(e)}");
                 return;
             }
             offset += call.Count;
@@ -196,7 +197,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         {
             if (await zep.ProcessBatchAsync(batchId, ct) == BatchProcessOutcome.Invalid)
             {
-                await GiveUpAsync(zep, batchId, joined, "batch invalid");
+                await GiveUpAsync(batches, batchId, joined, "batch invalid");
                 return;
             }
         }
@@ -205,7 +206,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
             // Outcome unknown: the poll finds the batch still a draft (and processes it again) or processing.
         }
 
-        var summary = await BatchPolling.UntilTerminalAsync(zep, batchId, options.Value.BatchPollTimeoutSeconds, ct);
+        var summary = await batches.UntilTerminalAsync(batchId, ct);
         if (summary is null)
         {
             Settle(joined, new SharedBatchOutcome.Lost());
@@ -213,7 +214,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         }
         if (summary.Status == BatchSummary.Invalid)
         {
-            await GiveUpAsync(zep, batchId, joined, "batch invalid");
+            await GiveUpAsync(batches, batchId, joined, "batch invalid");
             return;
         }
         var items = summary.Status == BatchItemDetail.Succeeded && summary.ItemCount == all.Count && uuids.All(u => !string.IsNullOrEmpty(u))
@@ -233,9 +234,9 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
     }
 
     /// <summary>The batch is never processed: deleted if Zep lets us (a draft nobody processes writes nothing either way).</summary>
-    private static async Task GiveUpAsync(ZepClient zep, string batchId, IEnumerable<Member> joined, string reason)
+    private static async Task GiveUpAsync(ZepBatches batches, string batchId, IEnumerable<Member> joined, string reason)
     {
-        await BatchDrafts.TryDeleteAsync(zep, batchId, CancellationToken.None);
+        await batches.TryDeleteDraftAsync(batchId, CancellationToken.None);
         Settle(joined, new SharedBatchOutcome.GivenUp(reason));
     }
 

@@ -1,6 +1,5 @@
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
-using Pixelated.MigrationPipeline.Zep.Api;
 
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
@@ -13,7 +12,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// </summary>
 public static class SharedBatchRecovery
 {
-    public static async Task ResolveAsync(ZepClient zep, WriteUnitLedger units, int pollTimeoutSeconds, CancellationToken ct)
+    public static async Task ResolveAsync(ZepBatches batches, WriteUnitLedger units, CancellationToken ct)
     {
         var byBatch = units.Sent
             .Select(u => (Unit: u, BatchId: SharedBatchRef.BatchIdOf(u.ZepIds)))
@@ -22,11 +21,7 @@ public static class SharedBatchRecovery
             .ToList();
         foreach (var batch in byBatch)
         {
-            var summary = await zep.GetBatchAsync(batch.Key, ct);
-            if (summary is { IsTerminal: false } && summary.Status is not (BatchSummary.Draft or BatchSummary.Invalid))
-                summary = await BatchPolling.UntilTerminalAsync(zep, batch.Key, pollTimeoutSeconds, ct);
-            var neverProcessed = summary?.Status == BatchSummary.Invalid
-                                 || (summary?.Status == BatchSummary.Draft && await zep.DeleteBatchAsync(batch.Key, ct));
+            var neverProcessed = await batches.NeverProcessedAsync(batch.Key, ct);
             foreach (var (unit, _) in batch)
             {
                 if (neverProcessed) units.Stage(unit.IdempotencyKey, unit.Kind, WriteState.Pending, zepIds: "", error: "shared batch never processed");

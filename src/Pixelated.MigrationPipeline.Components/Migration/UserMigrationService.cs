@@ -21,8 +21,8 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// shared batch are resolved from that batch first (<see cref="SharedBatchRecovery"/>).
 /// </remarks>
 public sealed class UserMigrationService(
-    LedgerDbContext db, ZepClient zep, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode, SharedBatchPool sharedBatches,
-    RunZepRequests zepRequests)
+    LedgerDbContext db, ZepClient zep, ZepBatches batches, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode,
+    SharedBatchPool sharedBatches, RunZepRequests zepRequests, TimeProvider clock)
 {
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -36,7 +36,7 @@ public sealed class UserMigrationService(
         {
             user.Status = UserStatus.Cancelled;
             user.Error = "run cancelled before this user was migrated";
-            user.UpdatedAt = DateTimeOffset.UtcNow;
+            user.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return false;
         }
@@ -45,7 +45,7 @@ public sealed class UserMigrationService(
         // the outcome, when there is nothing to send), so no unit is ever Sent while the user still reads Queued (a run
         // cancelled meanwhile cancels only users that sent nothing), and the status costs no transaction of its own.
         user.Status = UserStatus.Migrating;
-        user.UpdatedAt = DateTimeOffset.UtcNow;
+        user.UpdatedAt = clock.GetUtcNow();
 
         // Untracked: the written items are marked migrated by one set-based UPDATE at the end, and only the few that
         // failed are attached then; tracking all of them cost every save of this context a scan of their values.
@@ -59,7 +59,7 @@ public sealed class UserMigrationService(
             // Never plan from a purged payload (it would write empty text): retry refills it from the source files first.
             user.Status = UserStatus.Failed;
             user.Error = "content purged from the ledger; retry re-reads the run's source files";
-            user.UpdatedAt = DateTimeOffset.UtcNow;
+            user.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return false;
         }
@@ -68,8 +68,8 @@ public sealed class UserMigrationService(
         var zepUserId = target.ZepUserId;
         var plan = UserPlanner.Plan(target, items);
         var ownBatchKey = IdempotencyKey.ForBatch(zepUserId);
-        var ledger = await WriteUnitLedger.LoadAsync(db, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
-        await SharedBatchRecovery.ResolveAsync(zep, ledger, zepOptions.Value.BatchPollTimeoutSeconds, ct);
+        var ledger = await WriteUnitLedger.LoadAsync(db, clock, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
+        await SharedBatchRecovery.ResolveAsync(batches, ledger, ct);
         var writer = new IdempotentZepWriter(zep, ledger, zepUserId, writeMode);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, writeMode.UseBatch ? null : plan.Episodes, ct);
@@ -113,7 +113,7 @@ public sealed class UserMigrationService(
             }
         }
         user.Status = UserStatus.Migrated;
-        user.UpdatedAt = DateTimeOffset.UtcNow;
+        user.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
@@ -137,6 +137,6 @@ public sealed class UserMigrationService(
             var unsent = shared.Unsent(open);
             if (unsent.Count == open.Count && sharedBatches.Accepts(unsent.Count)) return await shared.WriteAsync(unsent, ct);
         }
-        return await new BatchZepWriter(zep, ledger, zepUserId, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
+        return await new BatchZepWriter(zep, batches, ledger, zepUserId, zepOptions.Value, failedItems).WriteAsync(plan, threads, ct);
     }
 }

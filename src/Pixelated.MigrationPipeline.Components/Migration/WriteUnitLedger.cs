@@ -9,9 +9,10 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// The write-ahead record of a user's Zep writes: a unit is <c>Sent</c> (saved) before its HTTP call and <c>Confirmed</c>
 /// after it. Confirmations are not saved on their own: they ride on the next save of the same ledger (see <see cref="Confirm"/>).
 /// </summary>
-public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
+public sealed class WriteUnitLedger(LedgerDbContext db, TimeProvider clock, string target, Guid runId, string userKey, IReadOnlyDictionary<string, ZepWriteUnit> units)
 {
-    public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, string target, Guid runId, string userKey, IEnumerable<string> keys, CancellationToken ct)
+    public static async Task<WriteUnitLedger> LoadAsync(LedgerDbContext db, TimeProvider clock, string target, Guid runId, string userKey, IEnumerable<string> keys,
+        CancellationToken ct)
     {
         var found = new Dictionary<string, ZepWriteUnit>(StringComparer.Ordinal);
         foreach (var chunk in keys.Distinct().Chunk(500))
@@ -19,7 +20,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
             var rows = await UserLedgerQueries.WriteUnitsAsync(db, target, chunk, ct);
             foreach (var row in rows) found[row.IdempotencyKey] = row;
         }
-        return new WriteUnitLedger(db, target, runId, userKey, found);
+        return new WriteUnitLedger(db, clock, target, runId, userKey, found);
     }
 
     /// <summary>
@@ -62,7 +63,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
         if (zepIds is not null) unit.ZepIds = zepIds.Length == 0 ? null : zepIds;
         unit.LastError = error;
         unit.LastRunId = runId;
-        unit.UpdatedAt = DateTimeOffset.UtcNow;
+        unit.UpdatedAt = clock.GetUtcNow();
     }
 
     public Task SaveStagedAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
@@ -78,7 +79,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
     public async Task MarkSentAsync(IReadOnlyCollection<(string Key, WriteUnitKind Kind)> group, CancellationToken ct)
     {
         if (group.Count == 0) return;
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         foreach (var (key, kind) in group)
         {
             var unit = GetOrAdd(key, kind);
@@ -102,7 +103,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
         unit.ZepIds = zepIds;
         unit.LastError = null;
         unit.LastRunId = runId;
-        unit.UpdatedAt = DateTimeOffset.UtcNow;
+        unit.UpdatedAt = clock.GetUtcNow();
     }
 
     /// <summary>
@@ -146,7 +147,7 @@ public sealed class WriteUnitLedger(LedgerDbContext db, string target, Guid runI
     private async Task SaveAsync(ZepWriteUnit unit, CancellationToken ct)
     {
         unit.LastRunId = runId;
-        unit.UpdatedAt = DateTimeOffset.UtcNow;
+        unit.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
     }
 }

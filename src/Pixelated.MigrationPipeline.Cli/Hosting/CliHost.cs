@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -18,6 +19,7 @@ public static class CliHost
         Build(overrides, verbose: false, (services, configuration) =>
         {
             services.AddLedger(configuration);
+            services.TryAddSingleton(TimeProvider.System);
             services.AddScoped<Components.Runs.RunReportQuery>();
             services.AddScoped<Components.Runs.RunStatusRoller>();
             services.AddScoped<Components.Runs.RunHalts>();

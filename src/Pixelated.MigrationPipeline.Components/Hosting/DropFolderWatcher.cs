@@ -19,7 +19,7 @@ namespace Pixelated.MigrationPipeline.Components.Hosting;
 /// <c>done/</c> or <c>failed/</c>. Drop the users file first (or write it under a <c>.partial</c> name and rename it).
 /// While both a <c>users.csv</c> and a <c>users.json</c> lie there, no export is claimed: which one was meant is unknown.
 /// </remarks>
-public sealed class DropFolderWatcher(IServiceScopeFactory scopes, IOptions<PipelineOptions> options, ILogger<DropFolderWatcher> logger)
+public sealed class DropFolderWatcher(IServiceScopeFactory scopes, IOptions<PipelineOptions> options, ILogger<DropFolderWatcher> logger, TimeProvider clock)
     : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -72,7 +72,7 @@ public sealed class DropFolderWatcher(IServiceScopeFactory scopes, IOptions<Pipe
         {
             var name = Path.GetFileName(file);
             if (name.StartsWith('.') || name.EndsWith(".partial", StringComparison.OrdinalIgnoreCase) || IsUsersFile(file)) continue;
-            var stamp = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}";
+            var stamp = $"{clock.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}";
             var claimed = Path.Combine(folder, "processing", $"{stamp}-{name}");
             string? usersCopy = null;
             if (usersFile is not null)

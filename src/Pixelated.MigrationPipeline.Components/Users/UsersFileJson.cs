@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pixelated.MigrationPipeline.Mem0.Reading;
 
 namespace Pixelated.MigrationPipeline.Components.Users;
 
@@ -42,7 +43,7 @@ internal static class UsersFileJson
     {
         if (root.ValueKind == JsonValueKind.Array) return root;
         if (root.ValueKind != JsonValueKind.Object)
-            throw new UsersFileException(fileName, $"{fileName}: the root is {Kind(root.ValueKind)}, not {ExpectedRoot}");
+            throw new UsersFileException(fileName, $"{fileName}: the root is {JsonKinds.Describe(root.ValueKind)}, not {ExpectedRoot}");
 
         JsonElement? users = null;
         foreach (var property in root.EnumerateObject())
@@ -59,7 +60,7 @@ internal static class UsersFileJson
         if (users is null)
             throw new UsersFileException(fileName, $"{fileName}: the root object has no {UsersProperty} property (the file must be {ExpectedRoot})");
         if (users.Value.ValueKind != JsonValueKind.Array)
-            throw new UsersFileException(fileName, $"{fileName}, field {UsersProperty}: {Kind(users.Value.ValueKind)}, not an array (the file must be {ExpectedRoot})");
+            throw new UsersFileException(fileName, $"{fileName}, field {UsersProperty}: {JsonKinds.Describe(users.Value.ValueKind)}, not an array (the file must be {ExpectedRoot})");
         return users.Value;
     }
 
@@ -69,7 +70,7 @@ internal static class UsersFileJson
         if (user.ValueKind != JsonValueKind.Object)
         {
             row.Unreadable = true;
-            row.ReadProblems.Add((UsersFileColumns.WholeRow, $"{Kind(user.ValueKind)}, not an object"));
+            row.ReadProblems.Add((UsersFileColumns.WholeRow, $"{JsonKinds.Describe(user.ValueKind)}, not an object"));
             return row;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -90,21 +91,10 @@ internal static class UsersFileJson
                 case JsonValueKind.String: row.Set(column, property.Value.GetString()); break;
                 case JsonValueKind.Null: row.Set(column, null); break;
                 case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
-                    row.ReadProblems.Add((column, $"{Kind(property.Value.ValueKind)}, not a string (write the value in double quotes)")); break;
-                default: row.ReadProblems.Add((column, $"{Kind(property.Value.ValueKind)}, not a string")); break;
+                    row.ReadProblems.Add((column, $"{JsonKinds.Describe(property.Value.ValueKind)}, not a string (write the value in double quotes)")); break;
+                default: row.ReadProblems.Add((column, $"{JsonKinds.Describe(property.Value.ValueKind)}, not a string")); break;
             }
         }
         return row;
     }
-
-    private static string Kind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }

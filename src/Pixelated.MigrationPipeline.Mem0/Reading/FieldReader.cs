@@ -293,14 +293,5 @@ internal sealed class FieldReader(JsonElement record)
         return value.Clone();
     }
 
-    public static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "an undefined value",
-    };
+    public static string Describe(JsonValueKind kind) => JsonKinds.Describe(kind);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pixelated.MigrationPipeline.Components.Hosting;
@@ -74,6 +75,7 @@ public static class ServiceHost
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddLedger(builder.Configuration);
+        builder.Services.TryAddSingleton(TimeProvider.System); // as every host has it (the run services take their time from it)
         services(builder.Services, builder.Configuration);
         var host = builder.Build();
         await host.StartAsync(); // applies the ledger migrations

@@ -27,19 +27,8 @@ public sealed class UserMigrationService(
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
     {
-        var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
-        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled
-            || user.ZepUserId == UserTarget.Unmappable)
-            return false;
-        if (user.Status is UserStatus.Staged or UserStatus.Queued
-            && await UserLedgerQueries.RunCancelledAsync(db, runId, ct))
-        {
-            user.Status = UserStatus.Cancelled;
-            user.Error = "run cancelled before this user was migrated";
-            user.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return false;
-        }
+        var user = await UserToMigrateAsync(runId, userKey, ct);
+        if (user is null) return false;
         await using var held = await locks.TryAcquireAsync(zepOptions.Value.Target, userKey, ct) ?? throw new UserBusyException();
         // Not saved on its own: the user's status rides on the ledger's first save, the write-ahead of its first units (or
         // the outcome, when there is nothing to send), so no unit is ever Sent while the user still reads Queued (a run
@@ -50,19 +39,50 @@ public sealed class UserMigrationService(
         // Untracked: the written items are marked migrated by one set-based UPDATE at the end, and only the few that
         // failed are attached then; tracking all of them cost every save of this context a scan of their values.
         var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
-        if (items.Any(StagedContent.IsPurged))
+        if (items.Any(StagedContent.IsPurged)) return await RefusePurgedAsync(runId, userKey, user, ct);
+        var failed = await WriteAsync(runId, userKey, user, items, ct);
+        await RecordOutcomeAsync(runId, userKey, user, items, failed, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// The user's row when it is to be migrated now; null when there is nothing to do: unknown, already past migration,
+    /// never to be written (it could not be mapped), or its run cancelled before it started (it is cancelled then).
+    /// </summary>
+    private async Task<RunUser?> UserToMigrateAsync(Guid runId, string userKey, CancellationToken ct)
+    {
+        var user = await UserLedgerQueries.UserAsync(db, runId, userKey, ct);
+        if (user is null || user.Status is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Planned or UserStatus.Cancelled
+            || user.ZepUserId == UserTarget.Unmappable)
+            return null;
+        if (user.Status is UserStatus.Staged or UserStatus.Queued && await UserLedgerQueries.RunCancelledAsync(db, runId, ct))
         {
-            // A duplicate delivery that read the user before its lock was free finds it verified (and purged) by the
-            // validation that held the lock meanwhile: nothing to do, as for any verified user.
-            var now = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.UserKey == userKey).Select(u => u.Status).SingleAsync(ct);
-            if (now is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Cancelled) return false;
-            // Never plan from a purged payload (it would write empty text): retry refills it from the source files first.
-            user.Status = UserStatus.Failed;
-            user.Error = "content purged from the ledger; retry re-reads the run's source files";
+            user.Status = UserStatus.Cancelled;
+            user.Error = "run cancelled before this user was migrated";
             user.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
-            return false;
+            return null;
         }
+        return user;
+    }
+
+    /// <summary>Never plans from a purged payload (it would write empty text): the user fails until retry refills it. Returns false.</summary>
+    private async Task<bool> RefusePurgedAsync(Guid runId, string userKey, RunUser user, CancellationToken ct)
+    {
+        // A duplicate delivery that read the user before its lock was free finds it verified (and purged) by the
+        // validation that held the lock meanwhile: nothing to do, as for any verified user.
+        var now = await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && u.UserKey == userKey).Select(u => u.Status).SingleAsync(ct);
+        if (now is UserStatus.Verified or UserStatus.Mismatched or UserStatus.Skipped or UserStatus.Cancelled) return false;
+        user.Status = UserStatus.Failed;
+        user.Error = "content purged from the ledger; retry re-reads the run's source files";
+        user.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return false;
+    }
+
+    /// <summary>Plans the user's writes and makes them (user, threads, then messages and episodes); returns the items that failed.</summary>
+    private async Task<FailedItems> WriteAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, CancellationToken ct)
+    {
         // Everything Zep sees, and every key, follows the Zep user id (the mem0 id unless the users file or a prefix maps it).
         var target = UserTarget.Of(user);
         var zepUserId = target.ZepUserId;
@@ -89,22 +109,28 @@ public sealed class UserMigrationService(
             writer.ForgetWhatWasReadBack();
         }
         await writer.WriteMessagesAndEpisodesAsync(threads, plan.Episodes, ct);
+        return writer.FailedItems;
+    }
 
-        // One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
-        // UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
-        // save, and the user are saved, then the user's Zep requests are added. The user's lock is held, so nothing else
-        // changes its items meanwhile. Relaxed: every unit's Sent mark is durable already, so a power failure that took this
-        // commit back costs a rerun of the user only.
+    /// <summary>
+    /// One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
+    /// UPDATE per item), then the failed items (with their reasons), the write units confirmed since the last write-ahead
+    /// save, and the user are saved, then the user's Zep requests are added. The user's lock is held, so nothing else
+    /// changes its items meanwhile. Relaxed: every unit's Sent mark is durable already, so a power failure that took this
+    /// commit back costs a rerun of the user only.
+    /// </summary>
+    private async Task RecordOutcomeAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, FailedItems failed, CancellationToken ct)
+    {
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var failedKeys = writer.FailedItems.Keys.ToList();
+        var failedKeys = failed.Keys.ToList();
         await db.StagedItems
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
                         && i.Status == ItemStatus.Staged && !failedKeys.Contains(i.ItemKey))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Migrated), ct);
         foreach (var item in items)
         {
-            if (writer.FailedItems.TryGetReason(item.ItemKey, out var reason))
+            if (failed.TryGetReason(item.ItemKey, out var reason))
             {
                 // The context is this delivery's own, so nothing tracks the item yet; a context used twice would.
                 var tracked = db.StagedItems.Local.FirstOrDefault(i => i.Id == item.Id) ?? db.StagedItems.Attach(item).Entity;
@@ -118,7 +144,6 @@ public sealed class UserMigrationService(
         var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
         requestsRecorded();
-        return true;
     }
 
     /// <summary>

@@ -79,9 +79,19 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         if (user.RoleConflict is { } conflict)
             findings.Add(new PlanComparer.Finding(UserItemKey, FindingKind.RoleConflict, $"metadata.role: {conflict} (took {user.Role})"));
 
-        // One transaction records the outcome: the units to reopen (a purged item's are reopened by retry, which plans it
-        // again from the source files), the findings (replacing the last validation's), the
-        // user's status, and the user's Zep requests. Relaxed: lost to a power failure, the user is validated again.
+        await RecordOutcomeAsync(runId, userKey, user, plan, findings, differences, userMissing, anyFailedItem, ct);
+        return user.Status;
+    }
+
+    /// <summary>
+    /// One transaction records the outcome: the units to reopen (a purged item's are reopened by retry, which plans it
+    /// again from the source files), the findings (replacing the last validation's), the user's status (and, verified, its
+    /// content purged unless <c>Ledger:RetainContent</c>), and the user's Zep requests. Relaxed: lost to a power failure,
+    /// the user is validated again.
+    /// </summary>
+    private async Task RecordOutcomeAsync(Guid runId, string userKey, RunUser user, UserPlan plan, IReadOnlyList<PlanComparer.Finding> findings,
+        int differences, bool userMissing, bool anyFailedItem, CancellationToken ct)
+    {
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var missing = findings.Where(f => f.Kind == FindingKind.Missing).Select(f => f.ItemKey).Distinct().ToList();
@@ -107,7 +117,6 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         var requestsRecorded = await zepRequests.AddInTransactionAsync(runId, userKey, ct);
         await transaction.CommitAsync(ct);
         requestsRecorded();
-        return user.Status;
     }
 
     /// <summary>The item key of findings about the Zep user itself (its profile, its role).</summary>

@@ -23,8 +23,10 @@ public sealed class Controlling_a_run(ApiHost api)
         Assert.Equal("pause", paused.GetProperty("action").GetString());
 
         // Once staged and the user in flight (if any) settled, nothing moves while paused.
-        var settled = await api.WaitAsync(runId, r => r.GetProperty("users").GetProperty("total").GetInt32() == Users && InFlight(runId) == 0,
+        await api.WaitAsync(runId, r => r.GetProperty("users").GetProperty("total").GetInt32() == Users && InFlight(runId) == 0,
             "staged and quiet while paused");
+        // Read again: the report the wait looked at was taken before the ledger said nothing was in flight any more.
+        var settled = await api.GetRunAsync(runId);
         Assert.Equal("paused", settled.GetProperty("status").GetString());
         Assert.Equal("maintenance window", settled.GetProperty("statusReason").GetString());
         await Task.Delay(1000);

@@ -130,15 +130,48 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         }
     }
 
+    /// <summary>One shared batch: created, joined by the group's members (each marks its units first), filled, processed, settled.</summary>
     private async Task WriteGroupAsync(Group group, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var zep = scope.ServiceProvider.GetRequiredService<ZepClient>();
         var batches = scope.ServiceProvider.GetRequiredService<ZepBatches>();
-        string batchId;
+        var batchId = await CreateBatchAsync(zep, group, ct);
+        if (batchId is null) return;
+
+        var joined = await JoinAsync(group, batchId);
+        if (joined.Count == 0)
+        {
+            await batches.TryDeleteDraftAsync(batchId, CancellationToken.None);
+            return;
+        }
+        var all = new List<BatchEntry>();
+        foreach (var m in joined)
+        {
+            m.Start = all.Count;
+            all.AddRange(m.Entries);
+        }
+
+        var (uuids, failure) = await AddItemsAsync(zep, batchId, all, ct);
+        if (failure is not null)
+        {
+            await GiveUpAsync(batches, batchId, joined, failure);
+            return;
+        }
+        if (await ProcessedInvalidAsync(zep, batchId, ct))
+        {
+            await GiveUpAsync(batches, batchId, joined, "batch invalid");
+            return;
+        }
+        await SettleAsync(zep, batches, batchId, joined, uuids, ct);
+    }
+
+    /// <summary>The new batch's id; null when Zep does not serve the Batch API (the group is told so).</summary>
+    private static async Task<string?> CreateBatchAsync(ZepClient zep, Group group, CancellationToken ct)
+    {
         try
         {
-            batchId = (await zep.CreateBatchAsync(new CreateBatchRequest(new JsonObject
+            return (await zep.CreateBatchAsync(new CreateBatchRequest(new JsonObject
             {
                 ["migrated_by"] = "pixelated-migration",
                 ["shared_by_users"] = group.Members.Count,
@@ -147,9 +180,13 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
         catch (ZepApiException e) when (e.Kind == ZepOutcomeKind.NotFound)
         {
             Settle(group.Members, new SharedBatchOutcome.Unavailable());
-            return;
+            return null;
         }
+    }
 
+    /// <summary>The members that marked their units <c>Sent</c> into the batch (a member that could not keeps its error).</summary>
+    private static async Task<List<Member>> JoinAsync(Group group, string batchId)
+    {
         await Task.WhenAll(group.Members.Select(async m =>
         {
             try
@@ -162,19 +199,12 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
                 m.Error = e;
             }
         }));
-        var joined = group.Members.Where(m => m.Joined).ToList();
-        if (joined.Count == 0)
-        {
-            await batches.TryDeleteDraftAsync(batchId, CancellationToken.None);
-            return;
-        }
+        return group.Members.Where(m => m.Joined).ToList();
+    }
 
-        var all = new List<BatchEntry>();
-        foreach (var m in joined)
-        {
-            m.Start = all.Count;
-            all.AddRange(m.Entries);
-        }
+    /// <summary>Adds every entry (in calls Zep accepts); returns the Zep uuids its answers gave, or why the batch is given up.</summary>
+    private static async Task<(string?[] Uuids, string? Failure)> AddItemsAsync(ZepClient zep, string batchId, List<BatchEntry> all, CancellationToken ct)
+    {
         var uuids = new string?[all.Count];
         var offset = 0;
         foreach (var call in BatchItemPlanner.Calls(all))
@@ -187,25 +217,30 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
             }
             catch (Exception e)
             {
-                await GiveUpAsync(batches, batchId, joined, $"add items: {Describe(e)}");
-                return;
+                return (uuids, $"add items: {Describe(e)}");
             }
             offset += call.Count;
         }
+        return (uuids, null);
+    }
 
+    /// <summary>Asks Zep to process the batch; true when Zep says it is invalid. An unknown outcome is left to the poll.</summary>
+    private static async Task<bool> ProcessedInvalidAsync(ZepClient zep, string batchId, CancellationToken ct)
+    {
         try
         {
-            if (await zep.ProcessBatchAsync(batchId, ct) == BatchProcessOutcome.Invalid)
-            {
-                await GiveUpAsync(batches, batchId, joined, "batch invalid");
-                return;
-            }
+            return await zep.ProcessBatchAsync(batchId, ct) == BatchProcessOutcome.Invalid;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Outcome unknown: the poll finds the batch still a draft (and processes it again) or processing.
+            return false;
         }
+    }
 
+    /// <summary>Waits for the batch to end, then hands each member the results of its own items.</summary>
+    private static async Task SettleAsync(ZepClient zep, ZepBatches batches, string batchId, List<Member> joined, string?[] uuids, CancellationToken ct)
+    {
         var summary = await batches.UntilTerminalAsync(batchId, ct);
         if (summary is null)
         {
@@ -217,7 +252,7 @@ public sealed class SharedBatchPool(IServiceScopeFactory scopes, ZepRequestCount
             await GiveUpAsync(batches, batchId, joined, "batch invalid");
             return;
         }
-        var items = summary.Status == BatchItemDetail.Succeeded && summary.ItemCount == all.Count && uuids.All(u => !string.IsNullOrEmpty(u))
+        var items = summary.Status == BatchItemDetail.Succeeded && summary.ItemCount == uuids.Length && uuids.All(u => !string.IsNullOrEmpty(u))
             ? uuids.Select((uuid, i) => new BatchItemDetail(null, null, BatchItemDetail.Succeeded, i, uuid)).ToList()
             : await zep.GetAllBatchItemsAsync(batchId, ct);
         if (items is null)

@@ -13,6 +13,7 @@ using Pixelated.MigrationPipeline.Components;
 using Pixelated.MigrationPipeline.Components.Hosting;
 using Pixelated.MigrationPipeline.Ledger;
 using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Zep.Health;
 
 namespace Pixelated.MigrationPipeline.Api.Hosting;
 

@@ -65,3 +65,6 @@ public static class ZepJson
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 }
+
+/// <summary>One page of a user's episodes and the cursor of the next (null after the last page).</summary>
+public sealed record EpisodePage(IReadOnlyList<ZepEpisode> Episodes, string? NextCursor);

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Pixelated.MigrationPipeline.Zep;
 
-namespace Pixelated.MigrationPipeline.Api.Health;
+namespace Pixelated.MigrationPipeline.Zep.Health;
 
 /// <summary>
 /// Zep answers with the configured key: one <c>GET users-ordered?pageSize=1</c> (the body is not read), its result kept for
 /// <see cref="CacheFor"/> so that frequent readiness probes spend almost nothing of the account's request budget.
-/// Bypasses the pipeline's client (its retries and shared rate budget are for migrations, not probes).
+/// Bypasses the shared Zep client (its retries and rate budget are for real work, not probes).
 /// </summary>
 public sealed class ZepHealthCheck(IHttpClientFactory clients, IOptions<ZepOptions> options, TimeProvider clock) : IHealthCheck
 {

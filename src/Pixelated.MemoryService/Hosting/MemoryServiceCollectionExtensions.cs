@@ -1,0 +1,41 @@
+using Pixelated.MemoryService.Access;
+using Pixelated.MemoryService.Application;
+using Pixelated.MemoryService.Audit;
+using Pixelated.MemoryService.Auth;
+using Pixelated.MemoryService.Data;
+using Pixelated.MemoryService.Endpoints;
+using Pixelated.MemoryService.Options;
+using Pixelated.MigrationPipeline.Zep;
+using Pixelated.MigrationPipeline.Zep.Health;
+
+namespace Pixelated.MemoryService.Hosting;
+
+public static class MemoryServiceCollectionExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// The Zep client (the migration's: limits, resilience, rate budget), the service database, bearer authentication,
+    /// the access rules and audit, the operations, problem details, health checks and OpenAPI.
+    /// </summary>
+    public static IServiceCollection AddMemoryService(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddZepClient(configuration);
+        services.AddMemoryDatabase(configuration);
+        services.AddBearerAuthentication(configuration);
+        services.AddScoped<AccessPolicy>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<Guard>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestProblems>();
+        services.AddHttpContextAccessor();
+        services.AddHttpClient(ZepHealthCheck.ClientName);
+        services.AddSingleton<ZepHealthCheck>();
+        services.AddHealthChecks()
+            .AddDbContextCheck<MemoryDbContext>("database", tags: [ReadyTag])
+            .AddCheck<ZepHealthCheck>("zep", tags: [ReadyTag]);
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        return services;
+    }
+}

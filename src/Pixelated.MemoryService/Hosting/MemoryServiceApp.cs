@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Endpoints;
-using Pixelated.MemoryService.Options;
+using Pixelated.MemoryService.Idempotency;
 using Scalar.AspNetCore;
 
 namespace Pixelated.MemoryService.Hosting;
@@ -13,15 +11,15 @@ public static class MemoryServiceApp
     /// <summary>The middleware and every route: <c>/api/v1/...</c> (a caller with a known role), health, OpenAPI and docs (anonymous).</summary>
     public static WebApplication UseMemoryService(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<IOptions<MemoryOptions>>().Value;
-        app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(BearerAuthentication.CallerPolicy);
         // Route groups of the operations are mapped here.
+        api.MapAuditEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(MemoryServiceCollectionExtensions.ReadyTag) }).AllowAnonymous();

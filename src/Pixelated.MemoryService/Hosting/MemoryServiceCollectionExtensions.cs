@@ -1,9 +1,11 @@
 using Pixelated.MemoryService.Access;
 using Pixelated.MemoryService.Application;
+using Pixelated.MemoryService.Application.AuditQueries;
 using Pixelated.MemoryService.Audit;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
 using Pixelated.MemoryService.Endpoints;
+using Pixelated.MemoryService.Idempotency;
 using Pixelated.MemoryService.Options;
 using Pixelated.MigrationPipeline.Zep;
 using Pixelated.MigrationPipeline.Zep.Health;
@@ -26,6 +28,9 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<AccessPolicy>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Guard>();
+        services.AddScoped<AuditReader>();
+        services.AddScoped<IdempotencyStore>();
+        services.AddHostedService<IdempotencyRetention>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

@@ -1,3 +1,4 @@
+using Pixelated.MemoryService.Options;
 using Pixelated.MigrationPipeline.LocalZep;
 
 namespace Pixelated.MemoryService.Hosting;
@@ -24,7 +25,12 @@ public static class MemoryServiceHost
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
         await builder.UseConfiguredZepAsync(inOneProcess: true, ct); // no key and no Zep:Local=true: refuses
         builder.Services.AddMemoryService(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false; // no "Server: Kestrel"
+            var memory = context.Configuration.GetSection(MemoryOptions.Section).Get<MemoryOptions>() ?? new MemoryOptions();
+            kestrel.Limits.MaxRequestBodySize = memory.MaxBodyBytes; // larger bodies: 413 (BadRequestProblems)
+        });
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -30,6 +30,7 @@ public sealed class MemoryHost(IMessageSink sink) : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
     public IServiceProvider Services => _app!.Services;
+    public TestPostgres Postgres => _postgres!;
     public MemoryAuthOptions AuthOptions => Services.GetRequiredService<IOptions<MemoryAuthOptions>>().Value;
 
     public async Task InitializeAsync()

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Migration;
+using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
@@ -19,9 +20,11 @@ public sealed class RunRepairService(LedgerDbContext db, ZepClient zep)
     public async Task<RepairReport?> RepairAsync(Guid runId, bool dryRun, CancellationToken ct)
     {
         if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
-        var users = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId && (u.ZepUserId == null || u.ZepUserId != ""))
+        var users = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId)
                 .Select(u => new { u.UserKey, u.ZepUserId }).ToListAsync(ct))
-            .ToDictionary(u => u.UserKey, u => u.ZepUserId ?? u.UserKey, StringComparer.Ordinal);
+            .Select(u => (u.UserKey, ZepId: UserTarget.ZepIdOf(u.UserKey, u.ZepUserId)))
+            .Where(u => u.ZepId is not null)
+            .ToDictionary(u => u.UserKey, u => u.ZepId!, StringComparer.Ordinal);
         var sessions = (await db.StagedItems.AsNoTracking()
                 .Where(i => i.RunId == runId && i.Kind == StagedItemKind.ConversationMessage)
                 .Select(i => new { i.UserKey, i.SessionId }).Distinct().ToListAsync(ct))

@@ -89,14 +89,9 @@ public sealed class ContentRefill(LedgerDbContext db, ILogger<ContentRefill> log
             purged.AddRange(await db.RunUsers.Where(u => u.RunId == run.Id && chunk.Contains(u.UserKey) && u.ProfileHash != null
                                                          && u.Email == null && u.FirstName == null && u.LastName == null).ToListAsync(ct));
         if (purged.Count == 0) return;
-        UsersFile file;
-        try
+        if (!UsersFileReader.TryRead(run.UsersFile, out var file, out _))
         {
-            file = UsersFileReader.Read(run.UsersFile);
-        }
-        catch (Exception e) when (e is UsersFileException or IOException or UnauthorizedAccessException)
-        {
-            logger.LogWarning("The users file of run {RunId} could not be read again to refill purged profiles ({Error})", run.Id, e.GetType().Name);
+            logger.LogWarning("The users file of run {RunId} could not be read again to refill purged profiles", run.Id);
             return;
         }
         var rows = file.Rows.ToDictionary(r => r.Mem0UserId, StringComparer.Ordinal);

@@ -58,7 +58,7 @@ public sealed record UserLine(string User, UserStatus Status, int Items, string?
 
     public static UserLine Of(RunUser user, int items) => new(user.UserKey, user.Status, items, user.Error)
     {
-        ZepUserId = user.ZepUserId is null ? user.UserKey : user.ZepUserId == UserTarget.Unmappable ? null : user.ZepUserId,
+        ZepUserId = UserTarget.ZepIdOf(user.UserKey, user.ZepUserId),
         Role = user.Role,
         Updated = user.ProfileUpdated,
     };

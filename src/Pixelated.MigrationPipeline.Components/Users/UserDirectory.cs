@@ -37,22 +37,24 @@ public static class UserDirectory
     public static UserResolution Load(IReadOnlyList<string> users, RoleTally roles, UserMapping mapping, string? confinedTo = null)
     {
         if (mapping.UsersFile is null) return Resolve(users, roles, null, mapping.UserPrefix);
-        UsersFile file;
-        try
+        var name = Path.GetFileName(mapping.UsersFile);
+        var outside = confinedTo is not null && !IsBelow(mapping.UsersFile, confinedTo);
+        UsersFile? file = null;
+        var reason = outside ? $"{name}: the users file lies outside the drop folder; not read" : "";
+        if (outside || !UsersFileReader.TryRead(mapping.UsersFile, out file, out reason))
         {
-            if (confinedTo is not null && !Staging.RealPath.IsBelow(Staging.RealPath.Of(mapping.UsersFile), confinedTo))
-                throw new UsersFileException(Path.GetFileName(mapping.UsersFile), $"{Path.GetFileName(mapping.UsersFile)}: the users file lies outside the drop folder; not read");
-            file = UsersFileReader.Read(mapping.UsersFile);
-        }
-        catch (Exception e) when (e is UsersFileException or IOException or UnauthorizedAccessException)
-        {
-            var name = Path.GetFileName(mapping.UsersFile);
-            var reason = e is UsersFileException ? e.Message : $"{name}: the users file could not be read ({e.GetType().Name})";
             var failed = users.ToDictionary(u => u, u => new ResolvedUser(UserTarget.Unmapped(u), null, null,
                 $"not migrated: {reason}"), StringComparer.Ordinal);
             return new UserResolution(failed, [new FailedRow(name, 0, null, reason)]);
         }
         return Resolve(users, roles, file, mapping.UserPrefix);
+    }
+
+    /// <summary>Whether the file's real path lies below the folder (a path that cannot be resolved, e.g. a link loop, does not).</summary>
+    private static bool IsBelow(string path, string folder)
+    {
+        try { return Staging.RealPath.IsBelow(Staging.RealPath.Of(path), folder); }
+        catch (IOException) { return false; }
     }
 
     public static UserResolution Resolve(IReadOnlyList<string> users, RoleTally roles, UsersFile? file, string? prefix)

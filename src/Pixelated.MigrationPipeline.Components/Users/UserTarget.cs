@@ -21,7 +21,18 @@ public sealed record UserTarget(string UserKey, string ZepUserId, string? Role =
 
     /// <summary>The user as the ledger planned it (users staged before id mapping are written under their mem0 id).</summary>
     public static UserTarget Of(RunUser user) =>
-        new(user.UserKey, user.ZepUserId ?? user.UserKey, user.Role, user.Email, user.FirstName, user.LastName);
+        new(user.UserKey, ZepIdOf(user.UserKey, user.ZepUserId) ?? Unmappable, user.Role, user.Email, user.FirstName, user.LastName);
+
+    /// <summary>
+    /// The Zep id a ledger user is written under: its mapped id, its mem0 id when it was staged before id mapping (no
+    /// mapped id), or null when it could not be mapped (<see cref="Unmappable"/>: never written).
+    /// </summary>
+    public static string? ZepIdOf(string userKey, string? ledgerZepUserId) => ledgerZepUserId switch
+    {
+        null => userKey,
+        Unmappable => null,
+        var mapped => mapped,
+    };
 
     /// <summary>The role Zep's user metadata carries as <c>role</c>: a platform role, or null.</summary>
     public string? PlatformRole => PlatformRoles.Normalize(Role);

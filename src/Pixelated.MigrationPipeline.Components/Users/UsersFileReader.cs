@@ -29,6 +29,26 @@ public static class UsersFileReader
     /// The file cannot be read at all: not <c>.csv</c> or <c>.json</c>, missing, not UTF-8, a CSV file without a
     /// <c>mem0_user_id</c> header, malformed JSON, or a JSON root that is neither an array nor <c>{"users": [...]}</c>.
     /// </exception>
+    /// <summary>
+    /// <see cref="Read"/> that reports a file that cannot be read (or is no longer there) instead of throwing:
+    /// <paramref name="reason"/> names the file and why, never a value of it.
+    /// </summary>
+    public static bool TryRead(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UsersFile? file, out string reason)
+    {
+        try
+        {
+            file = Read(path);
+            reason = "";
+            return true;
+        }
+        catch (Exception e) when (e is UsersFileException or IOException or UnauthorizedAccessException)
+        {
+            file = null;
+            reason = e is UsersFileException ? e.Message : $"{Path.GetFileName(path)}: the users file could not be read ({e.GetType().Name})";
+            return false;
+        }
+    }
+
     public static UsersFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

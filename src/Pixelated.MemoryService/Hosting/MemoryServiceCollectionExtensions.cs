@@ -1,5 +1,6 @@
 using Pixelated.MemoryService.Access;
 using Pixelated.MemoryService.Application;
+using Pixelated.MemoryService.Application.Memory;
 using Pixelated.MemoryService.Audit;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
@@ -26,6 +27,7 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<AccessPolicy>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Guard>();
+        services.AddMemoryOperations();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

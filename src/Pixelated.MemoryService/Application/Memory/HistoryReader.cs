@@ -15,6 +15,7 @@ public sealed class HistoryReader(SessionAccess access, Guard guard, ZepClient z
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
     private const int ZepPageSize = 100;
+    private const int MaxPosition = 100_000_000; // far beyond any thread; keeps position arithmetic from overflowing
 
     public async Task<Outcome<HistoryPage>> ReadAsync(Caller caller, string sessionId, HistoryQuery query, CancellationToken ct)
     {
@@ -52,7 +53,7 @@ public sealed class HistoryReader(SessionAccess access, Guard guard, ZepClient z
             return Outcome<HistoryPage>.Invalid("order", "must be newest or oldest");
         if (string.IsNullOrEmpty(query.Cursor)) return null;
         cursor = HistoryCursor.Decode(query.Cursor);
-        if (cursor is null || cursor.NewestFirst != newestFirst)
+        if (cursor is null || cursor.NewestFirst != newestFirst || cursor.Position > MaxPosition)
             return Outcome<HistoryPage>.Invalid("cursor", "is not a cursor of this history in this order");
         return null;
     }

@@ -1,6 +1,7 @@
 using Pixelated.MemoryService.Access;
 using Pixelated.MemoryService.Application;
 using Pixelated.MemoryService.Application.AuditQueries;
+using Pixelated.MemoryService.Application.Memory;
 using Pixelated.MemoryService.Audit;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
@@ -31,6 +32,7 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<AuditReader>();
         services.AddScoped<IdempotencyStore>();
         services.AddHostedService<IdempotencyRetention>();
+        services.AddMemoryOperations();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

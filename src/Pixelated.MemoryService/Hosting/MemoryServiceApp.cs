@@ -22,6 +22,8 @@ public static class MemoryServiceApp
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(BearerAuthentication.CallerPolicy);
         // Route groups of the operations are mapped here.
+        api.MapUserEndpoints();
+        api.MapSessionEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(MemoryServiceCollectionExtensions.ReadyTag) }).AllowAnonymous();

@@ -1,5 +1,7 @@
 using Pixelated.MemoryService.Access;
 using Pixelated.MemoryService.Application;
+using Pixelated.MemoryService.Application.Sessions;
+using Pixelated.MemoryService.Application.Users;
 using Pixelated.MemoryService.Audit;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
@@ -26,6 +28,12 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<AccessPolicy>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Guard>();
+        services.AddScoped<SessionDirectory>();
+        services.AddScoped<UserService>();
+        services.AddScoped<UserErasure>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<SessionService>();
+        services.AddHostedService<SessionSweeper>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MemoryService.Auth;
+using Pixelated.MemoryService.Data;
 using Pixelated.MemoryService.Tests.Support;
 
 namespace Pixelated.MemoryService.Tests;
@@ -206,5 +209,24 @@ public sealed class Managing_users(MemoryHost host)
         using var asPatient = host.As(therapist, MemoryRoles.Patient);
         Assert.Equal(HttpStatusCode.Forbidden, (await asPatient.GetAsync($"api/v1/users/{patient}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await asPatient.PostAsJsonAsync("api/v1/sessions", new { userId = patient })).StatusCode);
+    }
+
+    [Fact]
+    public async Task User_changes_and_refusals_are_audited_with_ids_and_no_profile_values()
+    {
+        var userId = MemoryHost.NewId("audited");
+        using var admin = host.Admin();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("api/v1/users",
+            new { userId, email = "audited@clinic.example", name = "Audited Person", role = "patient" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"api/v1/users/{userId}", new { name = "Renamed Person" })).StatusCode);
+        using var other = host.As(MemoryHost.NewId("patient"), MemoryRoles.Patient);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsJsonAsync($"api/v1/users/{userId}", new { name = "Intruder" })).StatusCode);
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();
+        var rows = await db.Audit.AsNoTracking().Where(a => a.SubjectUserId == userId).OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal([("user.create", "ok"), ("user.update", "ok"), ("user.update", "denied")], rows.Select(a => (a.Action, a.Outcome)));
+        Assert.Equal(MemoryRoles.Patient, rows[^1].ActorRole);
+        Assert.DoesNotContain(rows, a => JsonSerializer.Serialize(a).Contains("Person") || JsonSerializer.Serialize(a).Contains("@clinic"));
     }
 }

@@ -193,4 +193,25 @@ public sealed class Running_sessions(MemoryHost host)
         using var admin = host.Admin();
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"api/v1/users/{MemoryHost.NewId("nobody")}/sessions")).StatusCode);
     }
+
+    [Fact]
+    public async Task Starting_reading_closing_and_listing_are_audited_under_the_session()
+    {
+        var patient = await host.CreateUserAsync(MemoryRoles.Patient);
+        var sessionId = await host.StartSessionAsync(patient);
+        using var client = host.As(patient, MemoryRoles.Patient);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"api/v1/sessions/{sessionId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"api/v1/sessions/{sessionId}/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"api/v1/sessions/{sessionId}/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"api/v1/users/{patient}/sessions")).StatusCode);
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();
+        var rows = await db.Audit.AsNoTracking().Where(a => a.SubjectUserId == patient && a.Action != "user.create")
+            .OrderBy(a => a.Id).Select(a => new { a.Action, a.Outcome, a.SessionId }).ToListAsync();
+        Assert.Equal(
+            [("session.start", "ok", sessionId), ("session.read", "ok", sessionId), ("session.close", "ok", sessionId),
+             ("session.close", "conflict", sessionId), ("user.sessions", "ok", null)],
+            rows.Select(r => (r.Action, r.Outcome, r.SessionId)));
+    }
 }

@@ -43,7 +43,7 @@ public sealed class Deleting_a_sessions_memory(MemoryHost host)
     {
         var patient = await host.NewUserAsync();
         var therapist = MemoryHost.NewId("therapist");
-        await host.AssignAsync(patient, therapist);
+        await host.AssignInDatabaseAsync(patient, therapist);
         var session = await host.NewSessionAsync(patient);
         await host.Zep().AddMessagesAsync(session, new AddMessagesRequest([new ZepMessage("stay", "user")]), default);
 

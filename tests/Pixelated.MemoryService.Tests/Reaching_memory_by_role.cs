@@ -46,7 +46,7 @@ public sealed class Reaching_memory_by_role(MemoryHost host)
             await owner.PostJsonAsync($"api/v1/memory/{session}/treatment-plan", new { goals = new[] { "g" } });
         }
         var therapist = MemoryHost.NewId("therapist");
-        if (who == "assigned-therapist") await host.AssignAsync(patient, therapist);
+        if (who == "assigned-therapist") await host.AssignInDatabaseAsync(patient, therapist);
         using var client = who switch
         {
             "owner" => host.As(patient, MemoryRoles.Patient),

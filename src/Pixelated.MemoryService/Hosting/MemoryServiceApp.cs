@@ -19,6 +19,8 @@ public static class MemoryServiceApp
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(BearerAuthentication.CallerPolicy);
         // Route groups of the operations are mapped here.
+        api.MapUserEndpoints();
+        api.MapSessionEndpoints();
         api.MapMemoryEndpoints();
         api.MapUserRecordEndpoints();
         api.MapAuditEndpoints();

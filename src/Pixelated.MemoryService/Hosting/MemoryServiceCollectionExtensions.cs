@@ -2,6 +2,8 @@ using Pixelated.MemoryService.Access;
 using Pixelated.MemoryService.Application;
 using Pixelated.MemoryService.Application.AuditQueries;
 using Pixelated.MemoryService.Application.Memory;
+using Pixelated.MemoryService.Application.Sessions;
+using Pixelated.MemoryService.Application.Users;
 using Pixelated.MemoryService.Audit;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
@@ -33,6 +35,12 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<IdempotencyStore>();
         services.AddHostedService<IdempotencyRetention>();
         services.AddMemoryOperations();
+        services.AddScoped<SessionDirectory>();
+        services.AddScoped<UserService>();
+        services.AddScoped<UserErasure>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<SessionService>();
+        services.AddHostedService<SessionSweeper>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

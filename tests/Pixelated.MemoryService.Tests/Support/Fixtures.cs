@@ -17,8 +17,6 @@ public static class Fixtures
 {
     public enum Session { Open, Closed, Expired }
 
-    public static ZepClient Zep(this MemoryHost host) => host.Services.GetRequiredService<ZepClient>();
-
     /// <summary>A new Zep user (a fresh id).</summary>
     public static async Task<string> NewUserAsync(this MemoryHost host, string prefix = "patient")
     {
@@ -60,7 +58,7 @@ public static class Fixtures
         return threadId;
     }
 
-    public static async Task AssignAsync(this MemoryHost host, string patientId, string therapistId)
+    public static async Task AssignInDatabaseAsync(this MemoryHost host, string patientId, string therapistId)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();

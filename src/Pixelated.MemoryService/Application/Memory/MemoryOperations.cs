@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pixelated.MemoryService.Application.Sessions;
-
 namespace Pixelated.MemoryService.Application.Memory;
 
 /// <summary>Registers the memory operations (messages, history, records, stats, deletion), shared by the HTTP routes and MCP tools.</summary>
@@ -8,7 +5,6 @@ public static class MemoryOperations
 {
     public static IServiceCollection AddMemoryOperations(this IServiceCollection services)
     {
-        services.TryAddScoped<SessionDirectory>();
         services.AddScoped<SessionAccess>();
         services.AddScoped<MessageWriter>();
         services.AddScoped<HistoryReader>();

@@ -42,7 +42,7 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<SessionService>();
         services.AddHostedService<SessionSweeper>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = BodyProblems.NameTheBody);
         services.AddExceptionHandler<BadRequestProblems>();
         services.AddHttpContextAccessor();
         services.AddHttpClient(ZepHealthCheck.ClientName);

@@ -20,6 +20,9 @@ public static class AuditHash
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields)));
     }
 
-    /// <summary>An instant as the database keeps it (microseconds), so the hash written is the hash read back.</summary>
-    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
+    /// <summary>
+    /// An instant as either database keeps it (whole 0.1 ms: PostgreSQL keeps microseconds, SQLite's binary instants
+    /// 0.1 ms), so the hash written is the hash read back.
+    /// </summary>
+    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 1_000, TimeSpan.Zero);
 }

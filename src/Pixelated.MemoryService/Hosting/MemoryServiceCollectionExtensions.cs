@@ -44,6 +44,7 @@ public static class MemoryServiceCollectionExtensions
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = BodyProblems.NameTheBody);
         services.AddExceptionHandler<BadRequestProblems>();
+        services.AddExceptionHandler<ZepProblems>();
         services.AddHttpContextAccessor();
         services.AddHttpClient(ZepHealthCheck.ClientName);
         services.AddSingleton<ZepHealthCheck>();

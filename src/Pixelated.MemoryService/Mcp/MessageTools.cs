@@ -17,7 +17,7 @@ public sealed class MessageTools(ToolCaller caller, MessageWriter writer, Histor
     public async Task<CallToolResult> AddMessages(
         [Description("The session to write to.")] string sessionId,
         [Description("The messages, oldest first.")] IReadOnlyList<ToolMessage> messages,
-        CancellationToken ct) =>
+        CancellationToken ct = default) =>
         ToolResults.From(await writer.AddAsync(caller.Current, sessionId, messages.Select(m => m.ToNewMessage()).ToList(), ct));
 
     [McpServerTool(Name = "get_history", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(HistoryPage))]
@@ -25,16 +25,16 @@ public sealed class MessageTools(ToolCaller caller, MessageWriter writer, Histor
                  "nextCursor (with the same order) to read the next page; it is null after the last page.")]
     public async Task<CallToolResult> GetHistory(
         [Description("The session to read.")] string sessionId,
-        [Description("Messages per page, 1 to 100 (default 50).")] int? limit,
-        [Description("The nextCursor of the previous page; absent for the first page.")] string? cursor,
-        [Description("newest (default) or oldest.")] string? order,
-        CancellationToken ct) =>
+        [Description("Messages per page, 1 to 100 (default 50).")] int? limit = null,
+        [Description("The nextCursor of the previous page; absent for the first page.")] string? cursor = null,
+        [Description("newest (default) or oldest.")] string? order = null,
+        CancellationToken ct = default) =>
         ToolResults.From(await reader.ReadAsync(caller.Current, sessionId, new HistoryQuery(limit, cursor, order), ct));
 
     [McpServerTool(Name = "count_messages", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(MessageCount))]
     [Description("Counts the messages in a session's conversation history.")]
     public async Task<CallToolResult> CountMessages(
         [Description("The session to count.")] string sessionId,
-        CancellationToken ct) =>
+        CancellationToken ct = default) =>
         ToolResults.From(await reader.CountAsync(caller.Current, sessionId, ct));
 }

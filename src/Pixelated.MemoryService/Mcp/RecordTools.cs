@@ -23,7 +23,7 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
     public async Task<CallToolResult> StoreSummary(
         [Description("The session the summary is of.")] string sessionId,
         [Description("The summary's text.")] string text,
-        CancellationToken ct) =>
+        CancellationToken ct = default) =>
         ToolResults.From(await writer.AddSummaryAsync(caller.Current, sessionId, new SummaryInput(text), ct));
 
     [McpServerTool(Name = "store_emotional_state", Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordStored))]
@@ -32,9 +32,9 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
     public async Task<CallToolResult> StoreEmotionalState(
         [Description("The session the state was observed in.")] string sessionId,
         [Description("Emotions by name, each with an intensity from 0 to 1 (e.g. {\"anxiety\": 0.7}).")] IReadOnlyDictionary<string, double> emotions,
-        [Description("What the state happened in, optional.")] string? context,
-        [Description("What triggered it, optional.")] IReadOnlyList<string>? triggers,
-        CancellationToken ct) =>
+        [Description("What the state happened in, optional.")] string? context = null,
+        [Description("What triggered it, optional.")] IReadOnlyList<string>? triggers = null,
+        CancellationToken ct = default) =>
         ToolResults.From(await writer.AddEmotionalStateAsync(caller.Current, sessionId, new EmotionalStateInput(emotions, context, triggers), ct));
 
     [McpServerTool(Name = "store_treatment_plan", Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordStored))]
@@ -43,34 +43,34 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
     public async Task<CallToolResult> StoreTreatmentPlan(
         [Description("The session the plan was made in.")] string sessionId,
         [Description("The plan's goals (at least one).")] IReadOnlyList<string> goals,
-        [Description("The interventions, optional.")] IReadOnlyList<string>? interventions,
-        [Description("Progress metrics by name, each a string, number or boolean, optional.")] IReadOnlyDictionary<string, JsonElement>? progressMetrics,
-        [Description("How long the plan runs (e.g. \"12 weeks\"), optional.")] string? duration,
-        CancellationToken ct) =>
+        [Description("The interventions, optional.")] IReadOnlyList<string>? interventions = null,
+        [Description("Progress metrics by name, each a string, number or boolean, optional.")] IReadOnlyDictionary<string, JsonElement>? progressMetrics = null,
+        [Description("How long the plan runs (e.g. \"12 weeks\"), optional.")] string? duration = null,
+        CancellationToken ct = default) =>
         ToolResults.From(await writer.AddTreatmentPlanAsync(caller.Current, sessionId, new TreatmentPlanInput(goals, interventions, progressMetrics, duration), ct));
 
     [McpServerTool(Name = "get_summary", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordView))]
     [Description("Reads the latest session summary." + Latest)]
     public Task<CallToolResult> GetSummary(
-        [Description("The session whose latest summary to read.")] string? sessionId,
-        [Description("The user whose latest summary to read, across sessions.")] string? userId,
-        CancellationToken ct) =>
+        [Description("The session whose latest summary to read.")] string? sessionId = null,
+        [Description("The user whose latest summary to read, across sessions.")] string? userId = null,
+        CancellationToken ct = default) =>
         LatestAsync(RecordKinds.SessionSummary, sessionId, userId, ct);
 
     [McpServerTool(Name = "get_emotional_state", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordView))]
     [Description("Reads the latest emotional state." + Latest)]
     public Task<CallToolResult> GetEmotionalState(
-        [Description("The session whose latest emotional state to read.")] string? sessionId,
-        [Description("The user whose latest emotional state to read, across sessions.")] string? userId,
-        CancellationToken ct) =>
+        [Description("The session whose latest emotional state to read.")] string? sessionId = null,
+        [Description("The user whose latest emotional state to read, across sessions.")] string? userId = null,
+        CancellationToken ct = default) =>
         LatestAsync(RecordKinds.EmotionalState, sessionId, userId, ct);
 
     [McpServerTool(Name = "get_treatment_plan", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordView))]
     [Description("Reads the latest treatment plan." + Latest)]
     public Task<CallToolResult> GetTreatmentPlan(
-        [Description("The session whose latest treatment plan to read.")] string? sessionId,
-        [Description("The user whose latest treatment plan to read, across sessions.")] string? userId,
-        CancellationToken ct) =>
+        [Description("The session whose latest treatment plan to read.")] string? sessionId = null,
+        [Description("The user whose latest treatment plan to read, across sessions.")] string? userId = null,
+        CancellationToken ct = default) =>
         LatestAsync(RecordKinds.TreatmentPlan, sessionId, userId, ct);
 
     /// <summary>Exactly one of <paramref name="sessionId"/> and <paramref name="userId"/>; either names what the read is of.</summary>

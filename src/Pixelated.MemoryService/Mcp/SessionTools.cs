@@ -14,7 +14,7 @@ public sealed class SessionTools(ToolCaller caller, SessionService sessions)
                  "while written to (sliding expiry); closed or expired sessions can be read but not written.")]
     public async Task<CallToolResult> StartSession(
         [Description("The user (patient) the session belongs to.")] string userId,
-        [Description("Minutes the session stays open without a write, 5 to 1440 (default 30).")] int? timeoutMinutes,
-        CancellationToken ct) =>
+        [Description("Minutes the session stays open without a write, 5 to 1440 (default 30).")] int? timeoutMinutes = null,
+        CancellationToken ct = default) =>
         ToolResults.From(await sessions.StartAsync(caller.Current, new NewSession(userId, timeoutMinutes), ct));
 }

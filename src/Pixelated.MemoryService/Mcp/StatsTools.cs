@@ -14,6 +14,6 @@ public sealed class StatsTools(ToolCaller caller, MemoryStats stats)
                  "states, treatment plans) counted by kind.")]
     public async Task<CallToolResult> GetStats(
         [Description("The session to describe.")] string sessionId,
-        CancellationToken ct) =>
+        CancellationToken ct = default) =>
         ToolResults.From(await stats.ReadAsync(caller.Current, sessionId, ct));
 }

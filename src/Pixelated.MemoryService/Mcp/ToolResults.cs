@@ -10,7 +10,9 @@ namespace Pixelated.MemoryService.Mcp;
 /// (<c>isError: true</c>), not a JSON-RPC error: MCP keeps protocol errors for protocol faults (unknown tool, malformed
 /// request) and reports domain failures in the result, so that a model sees why and can correct its call. Its text names
 /// the kind and the outcome's reason (<c>forbidden: ...</c>, <c>not found: ...</c>, <c>conflict: ...</c>,
-/// <c>invalid field F: ...</c>), which never carries content, names or e-mail addresses.
+/// <c>invalid field F: ...</c>), which never carries content, names or e-mail addresses. Arguments that do not bind to a
+/// tool's parameters (a required one missing, a wrong JSON type) never reach a service: the SDK answers those with its own
+/// tool error, <c>An error occurred invoking 'tool'.</c>
 /// </summary>
 public static class ToolResults
 {

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Endpoints;
 using Pixelated.MemoryService.Idempotency;
+using Pixelated.MemoryService.Mcp;
 using Scalar.AspNetCore;
 
 namespace Pixelated.MemoryService.Hosting;
 
 public static class MemoryServiceApp
 {
-    /// <summary>The middleware and every route: <c>/api/v1/...</c> (a caller with a known role), health, OpenAPI and docs (anonymous).</summary>
+    /// <summary>The middleware and every route: <c>/api/v1/...</c> and <c>/mcp</c> (a caller with a known role), health, OpenAPI and docs (anonymous).</summary>
     public static WebApplication UseMemoryService(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -24,6 +25,7 @@ public static class MemoryServiceApp
         api.MapMemoryEndpoints();
         api.MapUserRecordEndpoints();
         api.MapAuditEndpoints();
+        app.MapMemoryMcp(); // /mcp: the same operations as MCP tools, under the same policy
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(MemoryServiceCollectionExtensions.ReadyTag) }).AllowAnonymous();

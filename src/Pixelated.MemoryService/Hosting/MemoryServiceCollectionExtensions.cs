@@ -9,6 +9,7 @@ using Pixelated.MemoryService.Auth;
 using Pixelated.MemoryService.Data;
 using Pixelated.MemoryService.Endpoints;
 using Pixelated.MemoryService.Idempotency;
+using Pixelated.MemoryService.Mcp;
 using Pixelated.MemoryService.Options;
 using Pixelated.MigrationPipeline.Zep;
 using Pixelated.MigrationPipeline.Zep.Health;
@@ -21,7 +22,7 @@ public static class MemoryServiceCollectionExtensions
 
     /// <summary>
     /// The Zep client (the migration's: limits, resilience, rate budget), the service database, bearer authentication,
-    /// the access rules and audit, the operations, problem details, health checks and OpenAPI.
+    /// the access rules and audit, the operations, the MCP tools, problem details, health checks and OpenAPI.
     /// </summary>
     public static IServiceCollection AddMemoryService(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,6 +42,7 @@ public static class MemoryServiceCollectionExtensions
         services.AddScoped<AssignmentService>();
         services.AddScoped<SessionService>();
         services.AddHostedService<SessionSweeper>();
+        services.AddMemoryMcp();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = BodyProblems.NameTheBody);
         services.AddExceptionHandler<BadRequestProblems>();

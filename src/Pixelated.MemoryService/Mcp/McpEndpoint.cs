@@ -15,6 +15,7 @@ public static class McpEndpoint
     public static IServiceCollection AddMemoryMcp(this IServiceCollection services)
     {
         services.AddScoped<ToolCaller>();
+        services.AddScoped<ToolIdempotency>();
         services.AddMcpServer(o => o.ServerInfo = new() { Name = "pixelated-memory", Version = "1.0" })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<SessionTools>()

@@ -10,15 +10,17 @@ namespace Pixelated.MemoryService.Mcp;
 /// as <c>POST .../messages</c>, <c>GET .../history</c> and <c>GET .../history/count</c>.
 /// </summary>
 [McpServerToolType]
-public sealed class MessageTools(ToolCaller caller, MessageWriter writer, HistoryReader reader)
+public sealed class MessageTools(ToolCaller caller, MessageWriter writer, HistoryReader reader, ToolIdempotency idempotency)
 {
     [McpServerTool(Name = "add_messages", Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(MessagesStored))]
     [Description("Stores 1 to 100 messages, in order, in an open session's conversation history. Returns the stored message ids.")]
     public async Task<CallToolResult> AddMessages(
         [Description("The session to write to.")] string sessionId,
         [Description("The messages, oldest first.")] IReadOnlyList<ToolMessage> messages,
+        [Description(ToolIdempotency.Description)] string? idempotencyKey = null,
         CancellationToken ct = default) =>
-        ToolResults.From(await writer.AddAsync(caller.Current, sessionId, messages.Select(m => m.ToNewMessage()).ToList(), ct));
+        await idempotency.RunAsync("add_messages", idempotencyKey, new { sessionId, messages }, async () =>
+            ToolResults.From(await writer.AddAsync(caller.Current, sessionId, messages.Select(m => m.ToNewMessage()).ToList(), ct)), ct);
 
     [McpServerTool(Name = "get_history", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(HistoryPage))]
     [Description("Reads one page of a session's conversation history, newest first unless order is oldest. Pass the returned " +

@@ -13,7 +13,7 @@ namespace Pixelated.MemoryService.Mcp;
 /// or of a user across every session and the migrated records (as <c>GET /api/v1/users/{userId}/...</c>).
 /// </summary>
 [McpServerToolType]
-public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordReader reader)
+public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordReader reader, ToolIdempotency idempotency)
 {
     private const string Latest = " Give sessionId for the latest of that session, or userId for the user's latest across every " +
                                   "session (migrated records included); not both.";
@@ -23,8 +23,10 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
     public async Task<CallToolResult> StoreSummary(
         [Description("The session the summary is of.")] string sessionId,
         [Description("The summary's text.")] string text,
+        [Description(ToolIdempotency.Description)] string? idempotencyKey = null,
         CancellationToken ct = default) =>
-        ToolResults.From(await writer.AddSummaryAsync(caller.Current, sessionId, new SummaryInput(text), ct));
+        await idempotency.RunAsync("store_summary", idempotencyKey, new { sessionId, text }, async () =>
+            ToolResults.From(await writer.AddSummaryAsync(caller.Current, sessionId, new SummaryInput(text), ct)), ct);
 
     [McpServerTool(Name = "store_emotional_state", Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordStored))]
     [Description("Stores the patient's emotional state in an open session: emotions with an intensity from 0 to 1, the context " +
@@ -34,8 +36,10 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
         [Description("Emotions by name, each with an intensity from 0 to 1 (e.g. {\"anxiety\": 0.7}).")] IReadOnlyDictionary<string, double> emotions,
         [Description("What the state happened in, optional.")] string? context = null,
         [Description("What triggered it, optional.")] IReadOnlyList<string>? triggers = null,
+        [Description(ToolIdempotency.Description)] string? idempotencyKey = null,
         CancellationToken ct = default) =>
-        ToolResults.From(await writer.AddEmotionalStateAsync(caller.Current, sessionId, new EmotionalStateInput(emotions, context, triggers), ct));
+        await idempotency.RunAsync("store_emotional_state", idempotencyKey, new { sessionId, emotions, context, triggers }, async () =>
+            ToolResults.From(await writer.AddEmotionalStateAsync(caller.Current, sessionId, new EmotionalStateInput(emotions, context, triggers), ct)), ct);
 
     [McpServerTool(Name = "store_treatment_plan", Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordStored))]
     [Description("Stores a treatment plan in an open session: goals, interventions, progress metrics and duration. Returns the " +
@@ -46,8 +50,10 @@ public sealed class RecordTools(ToolCaller caller, RecordWriter writer, RecordRe
         [Description("The interventions, optional.")] IReadOnlyList<string>? interventions = null,
         [Description("Progress metrics by name, each a string, number or boolean, optional.")] IReadOnlyDictionary<string, JsonElement>? progressMetrics = null,
         [Description("How long the plan runs (e.g. \"12 weeks\"), optional.")] string? duration = null,
+        [Description(ToolIdempotency.Description)] string? idempotencyKey = null,
         CancellationToken ct = default) =>
-        ToolResults.From(await writer.AddTreatmentPlanAsync(caller.Current, sessionId, new TreatmentPlanInput(goals, interventions, progressMetrics, duration), ct));
+        await idempotency.RunAsync("store_treatment_plan", idempotencyKey, new { sessionId, goals, interventions, progressMetrics, duration }, async () =>
+            ToolResults.From(await writer.AddTreatmentPlanAsync(caller.Current, sessionId, new TreatmentPlanInput(goals, interventions, progressMetrics, duration), ct)), ct);
 
     [McpServerTool(Name = "get_summary", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(RecordView))]
     [Description("Reads the latest session summary." + Latest)]

@@ -78,6 +78,31 @@ public sealed class Auditing_access(MemoryHost host)
     }
 
     [Fact]
+    public async Task On_sqlite_the_chain_written_is_the_chain_that_verifies()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"memory-audit-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var sqlite = await IsolatedService.StartAsync(host, overrides: new Dictionary<string, string?>
+                         {
+                             ["Memory:Provider"] = "sqlite",
+                             ["ConnectionStrings:Memory"] = $"Data Source={file};Pooling=false",
+                         }))
+            {
+                using var admin = sqlite.Admin();
+                for (var i = 0; i < 20; i++) await sqlite.As(MemoryHost.NewId("p"), MemoryRoles.Patient).GetAsync("api/v1/audit");
+                var verification = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit/verify");
+                Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+                Assert.Equal(20, verification.GetProperty("rowsChecked").GetInt64());
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task The_audit_reads_in_pages_and_by_subject()
     {
         var patient = MemoryHost.NewId("paged");

@@ -20,6 +20,12 @@ public static class AuditHash
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields)));
     }
 
-    /// <summary>An instant as the database keeps it (microseconds), so the hash written is the hash read back.</summary>
-    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
+    /// <summary>
+    /// An instant as every provider keeps it, so the hash written is the hash read back: whole 100 µs in UTC. PostgreSQL
+    /// keeps microseconds, but SQLite's <c>DateTimeOffsetToBinaryConverter</c> keeps only 0.1 ms, and a row hashed with
+    /// finer digits would read back as edited.
+    /// </summary>
+    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TicksKept, TimeSpan.Zero);
+
+    private const long TicksKept = 1000; // 100 µs
 }

@@ -55,6 +55,29 @@ public sealed class Auditing_access(MemoryHost host)
     }
 
     [Fact]
+    public async Task Deleting_the_newest_rows_leaves_a_chain_that_verifies_but_not_the_head_exported_before()
+    {
+        await using var isolated = await IsolatedServiceAsync();
+        using var admin = isolated.Admin();
+        for (var i = 0; i < 3; i++) await isolated.As(MemoryHost.NewId("p"), MemoryRoles.Patient).GetAsync("api/v1/audit");
+
+        var head = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit/verify");
+        Assert.True(head.GetProperty("intact").GetBoolean());
+        var ids = await IdsAsync(isolated.ConnectionString);
+        var exportedId = head.GetProperty("lastId").GetInt64();
+        var exportedHash = head.GetProperty("lastHash").GetString();
+        Assert.Equal(ids[^2], exportedId); // the verification's own row comes after the head it reports
+        var row = (await admin.GetFromJsonAsync<JsonElement>($"api/v1/audit?afterId={exportedId - 1}&limit=1")).GetProperty("entries")[0];
+        Assert.Equal(exportedHash, row.GetProperty("hash").GetString());
+
+        await ExecuteAsync(isolated.ConnectionString, $"DELETE FROM audit WHERE id >= {exportedId}", expectedRows: 3); // the head, the verification, the read
+        var after = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit/verify");
+        Assert.True(after.GetProperty("intact").GetBoolean()); // the limit: a shortened chain still verifies
+        var entries = (await admin.GetFromJsonAsync<JsonElement>($"api/v1/audit?afterId={exportedId - 1}&limit=1")).GetProperty("entries");
+        Assert.True(entries.GetArrayLength() == 0 || entries[0].GetProperty("hash").GetString() != exportedHash);
+    }
+
+    [Fact]
     public async Task The_audit_reads_in_pages_and_by_subject()
     {
         var patient = MemoryHost.NewId("paged");
@@ -96,11 +119,11 @@ public sealed class Auditing_access(MemoryHost host)
         return ids;
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    private static async Task ExecuteAsync(string connectionString, string sql, int expectedRows = 1)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        Assert.Equal(expectedRows, await command.ExecuteNonQueryAsync());
     }
 }

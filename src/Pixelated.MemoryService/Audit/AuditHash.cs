@@ -21,8 +21,11 @@ public static class AuditHash
     }
 
     /// <summary>
-    /// An instant as either database keeps it (whole 0.1 ms: PostgreSQL keeps microseconds, SQLite's binary instants
-    /// 0.1 ms), so the hash written is the hash read back.
+    /// An instant as every provider keeps it, so the hash written is the hash read back: whole 100 µs in UTC. PostgreSQL
+    /// keeps microseconds, but SQLite's <c>DateTimeOffsetToBinaryConverter</c> keeps only 0.1 ms, and a row hashed with
+    /// finer digits would read back as edited.
     /// </summary>
-    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 1_000, TimeSpan.Zero);
+    public static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TicksKept, TimeSpan.Zero);
+
+    private const long TicksKept = 1000; // 100 µs
 }

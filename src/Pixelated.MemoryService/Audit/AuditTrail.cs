@@ -51,10 +51,14 @@ public sealed class AuditTrail(MemoryDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>Walks the whole chain in order; the first row whose hash or link does not hold, or null when all do.</summary>
+    /// <summary>
+    /// Walks the whole chain in order; the first row whose hash or link does not hold, or, when all do, the chain's head
+    /// (its newest row's id and hash) to keep outside the database.
+    /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
     {
         var previous = AuditHash.Genesis;
+        long? lastId = null;
         long count = 0;
         await foreach (var entry in db.Audit.AsNoTracking().OrderBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
         {
@@ -64,10 +68,15 @@ public sealed class AuditTrail(MemoryDbContext db, TimeProvider clock)
             if (AuditHash.Of(entry) != entry.Hash)
                 return new AuditVerification(false, count, entry.Id, "the row's fields do not match its hash (the row was edited)");
             previous = entry.Hash;
+            lastId = entry.Id;
         }
-        return new AuditVerification(true, count, null, null);
+        return new AuditVerification(true, count, null, null, lastId, lastId is null ? null : previous);
     }
 }
 
-/// <summary>The result of walking the audit chain: intact, or the first row (id) where it breaks and why.</summary>
-public sealed record AuditVerification(bool Intact, long RowsChecked, long? BrokenAtId, string? Reason);
+/// <summary>
+/// The result of walking the audit chain: intact, or the first row (id) where it breaks and why. An intact chain's head
+/// (<see cref="LastId"/>, <see cref="LastHash"/>) is what to export: the chain alone cannot tell that its newest rows were
+/// deleted (what remains still verifies), but a head kept elsewhere that is no longer in the chain can.
+/// </summary>
+public sealed record AuditVerification(bool Intact, long RowsChecked, long? BrokenAtId, string? Reason, long? LastId = null, string? LastHash = null);

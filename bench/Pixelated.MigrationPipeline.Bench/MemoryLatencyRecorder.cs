@@ -4,7 +4,8 @@ namespace Pixelated.MigrationPipeline.Bench;
 
 /// <summary>
 /// Samples of the memory benchmark by operation: client-side latency and status (from the load generator), server time,
-/// Zep time and Zep calls (from inside the service). Overhead per request = server time − Zep time. <see cref="Enabled"/>
+/// Zep time and calls, database time and round trips (from inside the service). Overhead per request = server time − Zep
+/// time; of it, the database's share is measured and the rest (authentication, JSON, EF Core, thread pool queueing) is not split. <see cref="Enabled"/>
 /// off during set-up and warm-up, so only the measured phase is recorded.
 /// </summary>
 public sealed class MemoryLatencyRecorder
@@ -24,8 +25,10 @@ public sealed class MemoryLatencyRecorder
         }
     }
 
-    public void RecordServer(string operation, double serverMilliseconds, double zepMilliseconds, int zepCalls)
+    public void RecordServer(string operation, double serverMilliseconds, MemoryRequestTime spent)
     {
+        var zepMilliseconds = spent.Zep.Milliseconds;
+        var databaseMilliseconds = spent.Database.Milliseconds;
         if (!Enabled) return;
         var samples = _byOperation.GetOrAdd(operation, _ => new Samples());
         lock (samples)
@@ -33,7 +36,10 @@ public sealed class MemoryLatencyRecorder
             samples.Server.Add(serverMilliseconds);
             samples.Zep.Add(zepMilliseconds);
             samples.Overhead.Add(Math.Max(0, serverMilliseconds - zepMilliseconds));
-            samples.ZepCalls += zepCalls;
+            samples.Database.Add(databaseMilliseconds);
+            samples.Rest.Add(Math.Max(0, serverMilliseconds - zepMilliseconds - databaseMilliseconds));
+            samples.ZepCalls += spent.Zep.Calls;
+            samples.DatabaseCalls += spent.Database.Calls;
         }
     }
 
@@ -51,7 +57,10 @@ public sealed class MemoryLatencyRecorder
                 all.Server.AddRange(samples.Server);
                 all.Zep.AddRange(samples.Zep);
                 all.Overhead.AddRange(samples.Overhead);
+                all.Database.AddRange(samples.Database);
+                all.Rest.AddRange(samples.Rest);
                 all.ZepCalls += samples.ZepCalls;
+                all.DatabaseCalls += samples.DatabaseCalls;
                 foreach (var (status, count) in samples.Statuses) all.Statuses[status] = all.Statuses.GetValueOrDefault(status) + count;
             }
         }
@@ -65,7 +74,10 @@ public sealed class MemoryLatencyRecorder
         public List<double> Server { get; } = [];
         public List<double> Zep { get; } = [];
         public List<double> Overhead { get; } = [];
+        public List<double> Database { get; } = [];
+        public List<double> Rest { get; } = [];
         public SortedDictionary<int, long> Statuses { get; } = [];
         public long ZepCalls { get; set; }
+        public long DatabaseCalls { get; set; }
     }
 }

@@ -104,7 +104,7 @@ public sealed class MemoryLoadClient(HttpClient http, MemoryLatencyRecorder reco
 
     public Task ReadRecordAsync()
     {
-        var session = pool.AnySession();
+        var session = pool.AnyRecordedSession();
         var kind = RecordKinds[Random.Shared.Next(RecordKinds.Length)];
         return SendAsync($"GET /memory/{{id}}/{kind}", HttpMethod.Get, $"api/v1/memory/{session.SessionId}/{kind}", session.Owner.Token, null);
     }

@@ -7,7 +7,7 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// <summary>
 /// The outermost middleware of the service under benchmark (a startup filter runs before the app's own pipeline): for a
 /// request carrying <see cref="OperationHeader"/>, times the whole pipeline (authentication, idempotency, endpoint,
-/// audit) and the Zep time inside it, and hands both to the recorder under the operation's name.
+/// audit) and the Zep and database time inside it, and hands them to the recorder under the operation's name.
 /// </summary>
 public sealed class MemoryServerTimingFilter(MemoryLatencyRecorder recorder) : IStartupFilter
 {
@@ -23,10 +23,10 @@ public sealed class MemoryServerTimingFilter(MemoryLatencyRecorder recorder) : I
                 await nextMiddleware(context);
                 return;
             }
-            var zep = MemoryZepTime.Begin();
+            var spent = MemoryRequestTime.Begin();
             var started = Stopwatch.GetTimestamp();
             await nextMiddleware(context);
-            recorder.RecordServer(operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds, zep.Milliseconds, zep.Calls);
+            recorder.RecordServer(operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds, spent);
         });
         next(app);
     };

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MemoryService.Data;
 using Pixelated.MemoryService.Hosting;
 using Pixelated.MemoryService.Options;
 using Pixelated.MigrationPipeline.Zep;
@@ -19,8 +21,8 @@ namespace Pixelated.MigrationPipeline.Bench;
 /// loopback, its own PostgreSQL or SQLite) over a ZepEmulator with the given latency, all in this process.
 /// Set-up creates <c>--users</c> patients with a session, messages and one record of each kind; a warm-up of
 /// 10 s at the same rate is not recorded; then <c>--seconds</c> at <c>--rps</c>. Per operation: client-side latency
-/// p50/p95/p99, server time, Zep time (the service's Zep client, timed inside the service) and the overhead
-/// (server − Zep) p50/p99. Prints one JSON object and a table.
+/// p50/p95/p99, server time, Zep time (the service's Zep client, timed inside the service), the overhead
+/// (server − Zep) p50/p99 and the database's part of it. Prints one JSON object and a table.
 /// <c>memory [--latency-ms L] [--rps R] [--seconds S] [--users U] [--provider postgres|sqlite]</c>
 /// </summary>
 public static class MemoryServiceBenchmark
@@ -52,6 +54,9 @@ public static class MemoryServiceBenchmark
                 builder.Services.AddTransient<IStartupFilter, MemoryServerTimingFilter>();
                 builder.Services.AddTransient<MemoryZepTimingHandler>();
                 builder.Services.AddHttpClient(nameof(ZepClient)).AddHttpMessageHandler<MemoryZepTimingHandler>();
+                var database = new MemoryDatabaseTimingInterceptor();
+                builder.Services.ConfigureDbContext<PostgresMemoryDbContext>(o => o.AddInterceptors(database));
+                builder.Services.ConfigureDbContext<SqliteMemoryDbContext>(o => o.AddInterceptors(database));
             });
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -133,7 +138,8 @@ public static class MemoryServiceBenchmark
         for (var i = 0; i < users; i++) await client.StartSessionAsync(); // random patients; most get a session
         for (var i = 0; i < pool.Sessions * 3; i++) await client.StoreMessagesAsync();
         foreach (var kind in new[] { "summary", "emotional-state", "treatment-plan" })
-            for (var i = 0; i < pool.Sessions; i++) await client.StoreRecordAsync(kind: kind);
+            foreach (var session in pool.AllSessions()) await client.StoreRecordAsync(session, kind);
+        pool.KeepRecordedSessions();
     }
 
     /// <summary>The issue's targets: p99 of user create, message store and history at 0 ms latency and ≤ 200 requests/s; overhead p99 ≤ 5 ms.</summary>
@@ -155,10 +161,12 @@ public static class MemoryServiceBenchmark
     {
         static string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
         Console.WriteLine();
-        Console.WriteLine($"{"route",-36} {"n",6} {"err",4} {"p50",7} {"p95",7} {"p99",7} {"srv99",7} {"zep99",7} {"ovh50",6} {"ovh99",6} {"zep/req",7}");
+        Console.WriteLine($"{"route",-36} {"n",6} {"err",4} {"p50",7} {"p95",7} {"p99",7} {"srv99",7} {"zep99",7} {"ovh50",6} {"ovh99",6} {"db99",6} {"rest99",6} {"zep/r",5} {"db/r",5}");
         foreach (var r in routes.Append(overall))
-            Console.WriteLine($"{r.Route,-36} {r.Count,6} {r.Errors,4} {F(r.ClientP50),7} {F(r.ClientP95),7} {F(r.ClientP99),7} {F(r.ServerP99),7} {F(r.ZepP99),7} {F(r.OverheadP50),6} {F(r.OverheadP99),6} {r.ZepCallsPerRequest,7:0.00}");
-        Console.WriteLine("(ms; p50/p95/p99 client-side; srv = server time, zep = time in Zep calls, ovh = server − Zep, per request)");
+            Console.WriteLine($"{r.Route,-36} {r.Count,6} {r.Errors,4} {F(r.ClientP50),7} {F(r.ClientP95),7} {F(r.ClientP99),7} {F(r.ServerP99),7} {F(r.ZepP99),7} " +
+                              $"{F(r.OverheadP50),6} {F(r.OverheadP99),6} {F(r.DatabaseP99),6} {F(r.RestP99),6} {r.ZepCallsPerRequest,5:0.0} {r.DatabaseCallsPerRequest,5:0.0}");
+        Console.WriteLine("(ms; p50/p95/p99 client-side; srv = server time, zep = time in Zep calls, ovh = server − Zep, db = database round trips,");
+        Console.WriteLine(" rest = ovh − db; per request; zep/r, db/r = Zep calls and database round trips per request)");
     }
 
     private static string LoadAverage() =>

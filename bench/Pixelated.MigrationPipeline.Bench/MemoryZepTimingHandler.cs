@@ -2,14 +2,14 @@ namespace Pixelated.MigrationPipeline.Bench;
 
 /// <summary>
 /// The innermost handler of the service's Zep client (added after the client's own handlers): times each attempt from
-/// sending the request to having the whole response body, into the current request's <see cref="MemoryZepTime"/>.
+/// sending the request to having the whole response body, into the current request's <see cref="MemoryRequestTime.Zep"/>.
 /// Everything outside it — the retry and rate-budget handlers, serialisation, the service's database — is the service's.
 /// </summary>
 public sealed class MemoryZepTimingHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var timing = MemoryZepTime.Current;
+        var timing = MemoryRequestTime.Current?.Zep;
         timing?.Enter();
         try
         {

@@ -78,6 +78,25 @@ public sealed class Auditing_access(MemoryHost host)
     }
 
     [Fact]
+    public async Task Concurrent_appends_from_two_instances_chain_into_one_intact_trail()
+    {
+        await using var second = await IsolatedService.StartAsync(host, sharedDatabase: true);
+        using var admin = host.Admin();
+        var before = (await admin.GetFromJsonAsync<JsonElement>("api/v1/audit/verify")).GetProperty("rowsChecked").GetInt64();
+
+        var calls = Enumerable.Range(0, 80).Select(async i =>
+        {
+            using var client = i % 2 == 0 ? host.As(MemoryHost.NewId("burst"), MemoryRoles.Patient) : second.As(MemoryHost.NewId("burst"), MemoryRoles.Patient);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("api/v1/audit")).StatusCode);
+        });
+        await Task.WhenAll(calls);
+
+        var after = await admin.GetFromJsonAsync<JsonElement>("api/v1/audit/verify");
+        Assert.True(after.GetProperty("intact").GetBoolean(), after.ToString());
+        Assert.True(after.GetProperty("rowsChecked").GetInt64() >= before + 80 + 1);
+    }
+
+    [Fact]
     public async Task The_audit_reads_in_pages_and_by_subject()
     {
         var patient = MemoryHost.NewId("paged");

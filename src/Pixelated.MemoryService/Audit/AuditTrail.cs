@@ -6,50 +6,23 @@ using Pixelated.MemoryService.Data.Entities;
 namespace Pixelated.MemoryService.Audit;
 
 /// <summary>
-/// Appends to the hash-chained audit trail. Appends are serialised across every instance (a PostgreSQL transaction-scoped
-/// advisory lock; on SQLite, which one instance owns, a process-wide gate), so each row chains to the row before it.
+/// The hash-chained audit trail: appends go through this instance's <see cref="AuditWriter"/> (batched, chained, committed
+/// before the operation answers); <see cref="VerifyAsync"/> walks the chain.
 /// </summary>
-public sealed class AuditTrail(MemoryDbContext db, TimeProvider clock)
+public sealed class AuditTrail(MemoryDbContext db, AuditWriter writer)
 {
-    private const long AdvisoryLockKey = 0x5058_4d41_5544_4954; // "PXMAUDIT"
-    private static readonly SemaphoreSlim SqliteGate = new(1, 1);
-
-    public async Task AppendAsync(Caller caller, string action, string? subjectUserId, string? sessionId, string outcome, CancellationToken ct)
-    {
-        var postgres = db.Database.IsNpgsql();
-        if (!postgres) await SqliteGate.WaitAsync(ct);
-        try
+    public Task AppendAsync(Caller caller, string action, string? subjectUserId, string? sessionId, string outcome, CancellationToken ct) =>
+        writer.AppendAsync(new AuditEntry
         {
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (postgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
-                var previous = await db.Audit.OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct) ?? AuditHash.Genesis;
-                var entry = new AuditEntry
-                {
-                    At = AuditHash.Stored(clock.GetUtcNow()),
-                    ActorId = caller.Id,
-                    ActorRole = caller.Role,
-                    Action = action,
-                    SubjectUserId = subjectUserId,
-                    SessionId = sessionId,
-                    Outcome = outcome,
-                    PreviousHash = previous,
-                    Hash = "",
-                };
-                entry.Hash = AuditHash.Of(entry);
-                db.Audit.Add(entry);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                db.Entry(entry).State = EntityState.Detached;
-            });
-        }
-        finally
-        {
-            if (!postgres) SqliteGate.Release();
-        }
-    }
+            ActorId = caller.Id,
+            ActorRole = caller.Role,
+            Action = action,
+            SubjectUserId = subjectUserId,
+            SessionId = sessionId,
+            Outcome = outcome,
+            PreviousHash = "",
+            Hash = "",
+        }, ct);
 
     /// <summary>
     /// Walks the whole chain in order; the first row whose hash or link does not hold, or, when all do, the chain's head

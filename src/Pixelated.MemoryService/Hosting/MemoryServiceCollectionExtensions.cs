@@ -30,6 +30,8 @@ public static class MemoryServiceCollectionExtensions
         services.AddMemoryDatabase(configuration);
         services.AddBearerAuthentication(configuration);
         services.AddScoped<AccessPolicy>();
+        services.AddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditTrail>();
         services.AddScoped<Guard>();
         services.AddScoped<AuditReader>();

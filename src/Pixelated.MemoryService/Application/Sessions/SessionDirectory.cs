@@ -29,11 +29,11 @@ public sealed class SessionDirectory(MemoryDbContext db, ZepClient zep, TimeProv
     public async Task<bool> TouchAsync(string sessionId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var row = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId, ct);
-        if (row is null || row.ClosedAt is not null || row.ExpiresAt <= now) return false;
-        row.LastActivityAt = now;
-        row.ExpiresAt = now.AddMinutes(row.TimeoutMinutes);
-        await db.SaveChangesAsync(ct);
-        return true;
+        var open = db.Sessions.Where(s => s.Id == sessionId && s.ClosedAt == null && s.ExpiresAt > now);
+        var timeout = await open.Select(s => s.TimeoutMinutes).FirstOrDefaultAsync(ct);
+        if (timeout == 0) return false;
+        return await open.ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.LastActivityAt, now)
+            .SetProperty(s => s.ExpiresAt, now.AddMinutes(timeout)), ct) == 1;
     }
 }

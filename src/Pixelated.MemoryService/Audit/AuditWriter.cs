@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MemoryService.Data;
+using Pixelated.MemoryService.Data.Entities;
+
+namespace Pixelated.MemoryService.Audit;
+
+/// <summary>
+/// The one writer of this instance's audit rows. Requests hand their row over and wait until it is committed (an
+/// operation is answered only once its audit is durable); the writer appends whatever has queued meanwhile in one
+/// transaction: one chain lock, one read of the chain's head, one multi-row insert, one commit. Appends are serialised
+/// across every instance (a PostgreSQL transaction-scoped advisory lock; on SQLite, which one instance owns, a
+/// process-wide gate), so each row chains to the row before it. Under load this turns one lock hold per request into
+/// one per batch, which is what keeps the chain from becoming the service's queue.
+/// </summary>
+public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditWriter> logger) : BackgroundService
+{
+    public const int MaxBatch = 256;
+    private const long AdvisoryLockKey = 0x5058_4d41_5544_4954; // "PXMAUDIT"
+    private static readonly SemaphoreSlim SqliteGate = new(1, 1);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Queues <paramref name="entry"/> (its time, links and hash are set when it is written) and waits for its commit.</summary>
+    public Task AppendAsync(AuditEntry entry, CancellationToken ct)
+    {
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("the audit writer has stopped");
+        return pending.Committed.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                try
+                {
+                    await WriteAsync(batch, stoppingToken);
+                    foreach (var pending in batch) pending.Committed.TrySetResult();
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError("Appending {Count} audit rows failed ({Error}); their operations fail", batch.Count, e.GetType().Name);
+                    foreach (var pending in batch) pending.Committed.TrySetException(e);
+                }
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            foreach (var pending in batch) pending.Committed.TrySetCanceled(CancellationToken.None);
+            while (_queue.Reader.TryRead(out var left)) left.Committed.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();
+        var postgres = db.Database.IsNpgsql();
+        if (!postgres) await SqliteGate.WaitAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (postgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
+            // A statement after the lock's: its snapshot sees the row the previous holder committed.
+            var previous = await db.Audit.OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct) ?? AuditHash.Genesis;
+            var at = AuditHash.Stored(clock.GetUtcNow());
+            foreach (var pending in batch)
+            {
+                var entry = pending.Entry;
+                entry.At = at;
+                entry.PreviousHash = previous;
+                entry.Hash = AuditHash.Of(entry);
+                previous = entry.Hash;
+                db.Audit.Add(entry);
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            if (!postgres) SqliteGate.Release();
+        }
+    }
+
+    private sealed record Pending(AuditEntry Entry, TaskCompletionSource Committed);
+}

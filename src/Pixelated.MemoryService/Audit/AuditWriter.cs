@@ -6,9 +6,9 @@ using Pixelated.MemoryService.Data.Entities;
 namespace Pixelated.MemoryService.Audit;
 
 /// <summary>
-/// The one writer of this instance's audit rows. Requests hand their row over and wait until it is committed (an
-/// operation is answered only once its audit is durable); the writer appends whatever has queued meanwhile in one
-/// transaction: one chain lock, one read of the chain's head, one multi-row insert, one commit. Appends are serialised
+/// This instance's writer of audit rows. Requests hand their row over and wait until it is committed (an operation is
+/// answered only once its audit is durable); a writer appends whatever has queued meanwhile in one transaction: one
+/// chain lock, one read of the chain's head, one multi-row insert, one commit. Appends are serialised
 /// across every instance (a PostgreSQL transaction-scoped advisory lock; on SQLite, which one instance owns, a
 /// process-wide gate), so each row chains to the row before it. Under load this turns one lock hold per request into
 /// one per batch, which is what keeps the chain from becoming the service's queue.
@@ -16,10 +16,16 @@ namespace Pixelated.MemoryService.Audit;
 public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 256;
+
+    /// <summary>
+    /// Batches written at once: while one holds the chain lock, the next has already asked for it (PostgreSQL queues it),
+    /// so no round trip is lost between batches. The lock keeps their rows in one chain.
+    /// </summary>
+    public const int Writers = 2;
     private const long AdvisoryLockKey = 0x5058_4d41_5544_4954; // "PXMAUDIT"
     private static readonly SemaphoreSlim SqliteGate = new(1, 1);
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
 
     /// <summary>Queues <paramref name="entry"/> (its time, links and hash are set when it is written) and waits for its commit.</summary>
     public Task AppendAsync(AuditEntry entry, CancellationToken ct)
@@ -31,12 +37,26 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteBatchesAsync(stoppingToken), CancellationToken.None)));
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left)) left.Committed.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    private async Task WriteBatchesAsync(CancellationToken stoppingToken)
+    {
         var batch = new List<Pending>(MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count == 0) continue; // the other writer took them
                 try
                 {
                     await WriteAsync(batch, stoppingToken);
@@ -50,11 +70,12 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock,
                 batch.Clear();
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
         finally
         {
-            _queue.Writer.TryComplete();
             foreach (var pending in batch) pending.Committed.TrySetCanceled(CancellationToken.None);
-            while (_queue.Reader.TryRead(out var left)) left.Committed.TrySetCanceled(CancellationToken.None);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Pixelated.MemoryService.Data;
 using Pixelated.MemoryService.Data.Entities;
 
@@ -8,10 +9,11 @@ namespace Pixelated.MemoryService.Audit;
 /// <summary>
 /// This instance's writer of audit rows. Requests hand their row over and wait until it is committed (an operation is
 /// answered only once its audit is durable); a writer appends whatever has queued meanwhile in one transaction: one
-/// chain lock, one read of the chain's head, one multi-row insert, one commit. Appends are serialised
-/// across every instance (a PostgreSQL transaction-scoped advisory lock; on SQLite, which one instance owns, a
-/// process-wide gate), so each row chains to the row before it. Under load this turns one lock hold per request into
-/// one per batch, which is what keeps the chain from becoming the service's queue.
+/// chain lock, one read of the chain's head, the chained inserts, one commit; on PostgreSQL all of it is one call of
+/// the <c>audit_append</c> function (one round trip). Appends are serialised across every instance (a PostgreSQL
+/// transaction-scoped advisory lock; on SQLite, which one instance owns, a process-wide gate), so each row chains to the
+/// row before it. Under load this turns one lock hold per request into one per batch, which is what keeps the chain
+/// from becoming the service's queue.
 /// </summary>
 public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditWriter> logger) : BackgroundService
 {
@@ -22,7 +24,6 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock,
     /// so no round trip is lost between batches. The lock keeps their rows in one chain.
     /// </summary>
     public const int Writers = 2;
-    private const long AdvisoryLockKey = 0x5058_4d41_5544_4954; // "PXMAUDIT"
     private static readonly SemaphoreSlim SqliteGate = new(1, 1);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
@@ -83,15 +84,17 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock,
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();
-        var postgres = db.Database.IsNpgsql();
-        if (!postgres) await SqliteGate.WaitAsync(ct);
+        var at = AuditHash.Stored(clock.GetUtcNow());
+        if (db.Database.IsNpgsql())
+        {
+            await AppendOnPostgresAsync(db, batch, at, ct);
+            return;
+        }
+        await SqliteGate.WaitAsync(ct);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (postgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
-            // A statement after the lock's: its snapshot sees the row the previous holder committed.
             var previous = await db.Audit.OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct) ?? AuditHash.Genesis;
-            var at = AuditHash.Stored(clock.GetUtcNow());
             foreach (var pending in batch)
             {
                 var entry = pending.Entry;
@@ -106,8 +109,27 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, TimeProvider clock,
         }
         finally
         {
-            if (!postgres) SqliteGate.Release();
+            SqliteGate.Release();
         }
+    }
+
+    /// <summary>
+    /// One call of <c>audit_append</c> (migration <c>AuditAppendFunction</c>): the lock, the head read, the chained inserts
+    /// and the commit in one round trip, so the chain lock is held for the function's run only.
+    /// </summary>
+    private static Task AppendOnPostgresAsync(MemoryDbContext db, List<Pending> batch, DateTimeOffset at, CancellationToken ct)
+    {
+        string?[] Column(Func<AuditEntry, string?> field) => batch.Select(p => field(p.Entry)).ToArray();
+        return db.Database.ExecuteSqlRawAsync("SELECT audit_append(@at, @actors, @roles, @actions, @subjects, @sessions, @outcomes)",
+        [
+            new NpgsqlParameter("at", at),
+            new NpgsqlParameter("actors", Column(e => e.ActorId)),
+            new NpgsqlParameter("roles", Column(e => e.ActorRole)),
+            new NpgsqlParameter("actions", Column(e => e.Action)),
+            new NpgsqlParameter("subjects", Column(e => e.SubjectUserId)),
+            new NpgsqlParameter("sessions", Column(e => e.SessionId)),
+            new NpgsqlParameter("outcomes", Column(e => e.Outcome)),
+        ], ct);
     }
 
     private sealed record Pending(AuditEntry Entry, TaskCompletionSource Committed);

@@ -1,10 +1,5 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MemoryService.Auth;
-using Pixelated.MemoryService.Hosting;
 
 namespace Pixelated.MemoryService.Tests.Support;
 
@@ -36,18 +31,11 @@ public sealed class IsolatedService : IAsyncDisposable
         var connectionString = sharedDatabase ? host.ConnectionString : await host.Postgres.CreateDatabaseAsync("memory_isolated");
         var settings = MemoryHost.Settings(connectionString, host.Emulator);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        var app = await MemoryServiceHost.BuildAsync(["--urls", "http://127.0.0.1:0"], settings);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IsolatedService(app, host, connectionString, new Uri(address.TrimEnd('/') + "/"));
+        var (app, baseAddress) = await MemoryHost.StartServiceAsync(settings);
+        return new IsolatedService(app, host, connectionString, baseAddress);
     }
 
-    public HttpClient As(string sub, string role)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _host.Token(sub, role));
-        return client;
-    }
+    public HttpClient As(string sub, string role) => MemoryHost.Client(BaseAddress, _host.Token(sub, role));
 
     public HttpClient Admin() => As("admin-" + Guid.NewGuid().ToString("N")[..8], MemoryRoles.Admin);
 

@@ -38,10 +38,24 @@ public sealed class MemoryHost(IMessageSink sink) : IAsyncLifetime
         _postgres = await TestPostgres.StartAsync(Log);
         ConnectionString = await _postgres.CreateDatabaseAsync("memory");
         Emulator = await ZepEmulatorHost.StartAsync(new EmulatorOptions { ApiKey = "emulator-key-for-memory-tests" });
-        _app = await MemoryServiceHost.BuildAsync(["--urls", "http://127.0.0.1:0"], Settings(ConnectionString, Emulator));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        (_app, BaseAddress) = await StartServiceAsync(Settings(ConnectionString, Emulator));
+    }
+
+    /// <summary>The real service on a free loopback port with <paramref name="settings"/>, started; and its address.</summary>
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartServiceAsync(IDictionary<string, string?> settings)
+    {
+        var app = await MemoryServiceHost.BuildAsync(["--urls", "http://127.0.0.1:0"], settings);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>A client of the service at <paramref name="baseAddress"/> whose bearer token is <paramref name="token"/> (none when null).</summary>
+    public static HttpClient Client(Uri baseAddress, string? token)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public static Dictionary<string, string?> Settings(string connectionString, ZepEmulatorHost emulator) => new()
@@ -64,16 +78,11 @@ public sealed class MemoryHost(IMessageSink sink) : IAsyncLifetime
     public string Token(string sub, string role) => DevTokens.Mint(AuthOptions, sub, role);
 
     /// <summary>A client whose bearer token speaks for <paramref name="sub"/> in <paramref name="role"/>.</summary>
-    public HttpClient As(string sub, string role)
-    {
-        var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(sub, role));
-        return client;
-    }
+    public HttpClient As(string sub, string role) => Client(BaseAddress, Token(sub, role));
 
     public HttpClient Admin() => As("admin-" + Guid.NewGuid().ToString("N")[..8], MemoryRoles.Admin);
 
-    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Anonymous() => Client(BaseAddress, null);
 
     public async Task DisposeAsync()
     {

@@ -58,10 +58,9 @@ public static class UserSetup
     /// <summary>Asserts a 400 whose problem details name <paramref name="field"/> in <c>errors</c>.</summary>
     public static async Task AssertInvalidAsync(this HttpResponseMessage response, string field)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400 naming {field}, got {(int)response.StatusCode}: {body}");
-        var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), $"expected errors to name {field}: {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"expected 400 naming {field}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        await response.AssertProblemNamesAsync(field);
     }
 
     /// <summary>Polls <paramref name="probe"/> until it holds or <paramref name="timeout"/> passes; whether it held.</summary>

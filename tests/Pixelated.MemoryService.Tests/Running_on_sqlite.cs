@@ -16,7 +16,7 @@ public sealed class Running_on_sqlite(MemoryHost host) : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("pixelated-memory-sqlite-").FullName;
 
     [Fact]
-    public async Task Sessions_expire_and_the_audit_chain_verifies_on_sqlite()
+    public async Task Sessions_slide_and_expire_and_the_audit_chain_verifies_on_sqlite()
     {
         await using var service = await IsolatedService.StartAsync(host, overrides: new Dictionary<string, string?>
         {
@@ -29,6 +29,12 @@ public sealed class Running_on_sqlite(MemoryHost host) : IDisposable
             new { userId = patient, email = $"{patient}@clinic.example", name = "Lite Person", role = MemoryRoles.Patient })).StatusCode);
         var started = await (await admin.PostAsJsonAsync("api/v1/sessions", new { userId = patient, timeoutMinutes = 5 })).JsonAsync();
         var sessionId = started.GetProperty("sessionId").GetString()!;
+
+        var before = DateTimeOffset.UtcNow;
+        Assert.True((await admin.PostAsJsonAsync($"api/v1/memory/{sessionId}/messages",
+            new { messages = new[] { new { role = "user", content = "slides the expiry" } } })).IsSuccessStatusCode);
+        var slid = (await (await admin.GetAsync($"api/v1/sessions/{sessionId}")).JsonAsync()).GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.InRange(slid, before.AddMinutes(5).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(1));
 
         await using (var scope = service.Services.CreateAsyncScope())
         {

@@ -131,6 +131,31 @@ public sealed class Running_sessions(MemoryHost host)
     }
 
     [Fact]
+    public async Task A_write_slides_the_expiry_to_the_write_time_plus_the_timeout_and_a_read_does_not()
+    {
+        var patient = await host.CreateUserAsync(MemoryRoles.Patient);
+        var sessionId = await host.StartSessionAsync(patient, timeoutMinutes: 7);
+        var soon = DateTimeOffset.UtcNow.AddMinutes(1);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MemoryDbContext>();
+            Assert.Equal(1, await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ExpiresAt, soon)));
+        }
+        using var client = host.As(patient, MemoryRoles.Patient);
+        DateTimeOffset ExpiresAt(JsonElement session) => session.GetProperty("expiresAt").GetDateTimeOffset();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"api/v1/memory/{sessionId}/history")).StatusCode);
+        Assert.Equal(soon, ExpiresAt(await (await client.GetAsync($"api/v1/sessions/{sessionId}")).JsonAsync()), TimeSpan.FromMilliseconds(1));
+
+        var before = DateTimeOffset.UtcNow;
+        using var stored = await client.PostAsJsonAsync($"api/v1/memory/{sessionId}/messages",
+            new { messages = new[] { new { role = "user", content = "slides the expiry" } } });
+        Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+        var slid = ExpiresAt(await (await client.GetAsync($"api/v1/sessions/{sessionId}")).JsonAsync());
+        Assert.InRange(slid, before.AddMinutes(7).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(7).AddSeconds(1));
+    }
+
+    [Fact]
     public async Task The_sweep_closes_a_session_past_its_expiry_as_expired()
     {
         var patient = await host.CreateUserAsync(MemoryRoles.Patient);

@@ -25,11 +25,19 @@ public sealed class SessionDirectory(MemoryDbContext db, ZepClient zep, TimeProv
         return thread?.UserId is { Length: > 0 } owner ? new SessionRef(sessionId, owner, SessionState.Imported, null, null) : null;
     }
 
-    /// <summary>Moves an open session's expiry to now plus its timeout; false when it is no longer open (closed or expired meanwhile).</summary>
+    /// <summary>
+    /// Moves an open session's expiry to now plus its timeout; false when it is no longer open (closed or expired meanwhile).
+    /// On PostgreSQL one conditional UPDATE that reads the timeout from the row; SQLite (its offsets stored as numbers) reads
+    /// the timeout first.
+    /// </summary>
     public async Task<bool> TouchAsync(string sessionId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var open = db.Sessions.Where(s => s.Id == sessionId && s.ClosedAt == null && s.ExpiresAt > now);
+        if (db.Database.IsNpgsql())
+            return await open.ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.LastActivityAt, now)
+                .SetProperty(s => s.ExpiresAt, s => now.AddMinutes(s.TimeoutMinutes)), ct) == 1;
         var timeout = await open.Select(s => s.TimeoutMinutes).FirstOrDefaultAsync(ct);
         if (timeout == 0) return false;
         return await open.ExecuteUpdateAsync(u => u

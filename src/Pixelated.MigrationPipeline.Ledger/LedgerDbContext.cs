@@ -39,6 +39,8 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
         e.Property(x => x.AssignUserId).HasMaxLength(1000);
         e.Property(x => x.UsersFile).HasMaxLength(4000);
         e.Property(x => x.UserPrefix).HasMaxLength(200);
+        e.Property(x => x.SourceName).HasMaxLength(300);
+        e.HasIndex(x => new { x.SourceName, x.CreatedAt });
     }
 
     private static void ConfigureRunUsers(EntityTypeBuilder<RunUser> e)
@@ -74,6 +76,7 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
         e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
         e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
         e.Property(x => x.ContentHash).HasMaxLength(64);
+        e.Property(x => x.Change).HasConversion<string>().HasMaxLength(32);
         // PostgreSQL has no foreign key to runs here: rows are only written for a run created before (runs are never
         // deleted), and the per-row key check (a row lock on the run, shared by both COPY connections) cost a third of
         // the server's time when staging. SQLite keeps it: its staging inserts row by row (a prepared INSERT), where it is cheap,

@@ -31,6 +31,17 @@ public sealed class MigrationRun
     public bool UpdateUsers { get; set; }
     /// <summary>The one conversation (session id) this run is limited to; null for all of them.</summary>
     public string? SessionFilter { get; set; }
+    /// <summary>
+    /// The mem0 source this run syncs (<c>--source</c>, or the export's file name without its date stamp): the runs of one
+    /// source form its chain of syncs.
+    /// </summary>
+    public string? SourceName { get; set; }
+    /// <summary>The last finished run of the same source when this one was created (the sync before it); null for the first.</summary>
+    public Guid? PreviousRunId { get; set; }
+    /// <summary>The export declares itself complete: a memory an earlier run migrated that it does not hold was deleted in the source.</summary>
+    public bool FullExport { get; set; }
+    /// <summary>Memories deleted in the source have their episodes deleted in Zep (audited); otherwise they are left and counted.</summary>
+    public bool PropagateDeletes { get; set; }
     /// <summary>What started the run: cli, api, drop-folder.</summary>
     public string StartedVia { get; set; } = "cli";
     /// <summary>Who started the run (API key name, or the CLI).</summary>

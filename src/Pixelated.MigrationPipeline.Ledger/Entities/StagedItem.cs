@@ -24,7 +24,19 @@ public sealed class StagedItem
     /// <summary>SHA-256 of the content (hex), kept after the payload is purged.</summary>
     public string ContentHash { get; set; } = "";
     public DateTimeOffset? CreatedAt { get; set; }
+    /// <summary>When the source last changed the item (mem0's <c>updated_at</c>, or the history event's time); null when never.</summary>
+    public DateTimeOffset? UpdatedAt { get; set; }
     public int Sequence { get; set; }
+    /// <summary>
+    /// How the item differs from what earlier runs of this ledger migrated (a sync): new, changed, unchanged or deleted in
+    /// the source; <see cref="ItemChange.None"/> until the item is planned, and for records that could not be read.
+    /// </summary>
+    public ItemChange Change { get; set; }
+    /// <summary>
+    /// The content version this run writes (memories): 0 for the first text migrated, whose keys are those a memory always
+    /// had; 1, 2, ... for each later text, whose keys carry the version.
+    /// </summary>
+    public int Version { get; set; }
     /// <summary>mem0 categories (may name a condition): purged with the content.</summary>
     public string? CategoriesJson { get; set; }
     /// <summary>mem0 metadata (free text, may hold health data): purged with the content.</summary>
@@ -36,6 +48,20 @@ public enum StagedItemKind
     Memory = 0,
     ConversationMessage = 1,
     Unreadable = 2,
+}
+
+/// <summary>How a run's item compares with what earlier runs of the ledger migrated.</summary>
+public enum ItemChange
+{
+    None = 0,
+    /// <summary>No earlier run migrated it.</summary>
+    New = 1,
+    /// <summary>Migrated before with another text: a new version is written.</summary>
+    Changed = 2,
+    /// <summary>Migrated before with the same text: nothing is written.</summary>
+    Unchanged = 3,
+    /// <summary>Migrated before, and deleted in the source since (marked deleted, or absent from a full export).</summary>
+    Deleted = 4,
 }
 
 public enum ItemStatus

@@ -107,6 +107,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<bool>("FullExport")
+                        .HasColumnType("boolean")
+                        .HasColumnName("full_export");
+
                     b.Property<DateTimeOffset?>("IngestedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ingested_at");
@@ -118,6 +122,14 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                     b.Property<int>("MaxUsersInFlight")
                         .HasColumnType("integer")
                         .HasColumnName("max_users_in_flight");
+
+                    b.Property<Guid?>("PreviousRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_run_id");
+
+                    b.Property<bool>("PropagateDeletes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("propagate_deletes");
 
                     b.Property<string>("RequestedBy")
                         .HasMaxLength(200)
@@ -133,6 +145,11 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("source_files");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("source_name");
 
                     b.Property<string>("StartedVia")
                         .IsRequired()
@@ -175,6 +192,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_runs");
+
+                    b.HasIndex("SourceName", "CreatedAt")
+                        .HasDatabaseName("ix_runs_source_name_created_at");
 
                     b.ToTable("runs", (string)null);
                 });
@@ -274,6 +294,12 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("categories_json");
 
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("change");
+
                     b.Property<string>("Content")
                         .HasColumnType("text")
                         .HasColumnName("content");
@@ -343,11 +369,19 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.Property<string>("UserKey")
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("user_key");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_staged_items");

@@ -100,6 +100,10 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("finished_at");
 
+                    b.Property<bool>("FullExport")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("full_export");
+
                     b.Property<DateTimeOffset?>("IngestedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("ingested_at");
@@ -111,6 +115,14 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                     b.Property<int>("MaxUsersInFlight")
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_users_in_flight");
+
+                    b.Property<Guid?>("PreviousRunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_run_id");
+
+                    b.Property<bool>("PropagateDeletes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("propagate_deletes");
 
                     b.Property<string>("RequestedBy")
                         .HasMaxLength(200)
@@ -126,6 +138,11 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("source_files");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_name");
 
                     b.Property<string>("StartedVia")
                         .IsRequired()
@@ -168,6 +185,9 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_runs");
+
+                    b.HasIndex("SourceName", "CreatedAt")
+                        .HasDatabaseName("ix_runs_source_name_created_at");
 
                     b.ToTable("runs", (string)null);
                 });
@@ -265,6 +285,12 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("categories_json");
 
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
                     b.Property<string>("Content")
                         .HasColumnType("TEXT")
                         .HasColumnName("content");
@@ -334,11 +360,19 @@ namespace Pixelated.MigrationPipeline.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
                     b.Property<string>("UserKey")
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_key");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_staged_items");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
@@ -17,6 +18,7 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
     public async Task<Guid> StartAsync(RunRequest request, CancellationToken ct)
     {
         var files = request.Paths.Select(Path.GetFullPath).ToList();
+        var source = SourceNames.Of(request.Source, files);
         var run = new MigrationRun
         {
             Id = NewId.NextGuid(),
@@ -33,6 +35,10 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
             UsersFile = string.IsNullOrEmpty(request.UsersFile) ? null : Path.GetFullPath(request.UsersFile),
             UserPrefix = string.IsNullOrEmpty(request.UserPrefix) ? null : request.UserPrefix,
             UpdateUsers = request.UpdateUsers,
+            SourceName = source,
+            PreviousRunId = request.DryRun ? null : await PreviousSyncAsync(source, ct),
+            FullExport = request.FullExport,
+            PropagateDeletes = request.PropagateDeletes,
             // The first lease: a process must pick the run up before it expires (this one, or a worker), else it is interrupted.
             LeaseExpiresAtMs = RunLease.Until((clock ?? TimeProvider.System).GetUtcNow(), options.Value.RunLeaseSeconds),
         };
@@ -42,6 +48,13 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
         await bus.Publish(IngestMessage(run), ct);
         return run.Id;
     }
+
+    /// <summary>The last run of <paramref name="source"/> that finished (not a dry run): the sync this run follows.</summary>
+    private Task<Guid?> PreviousSyncAsync(string source, CancellationToken ct) =>
+        db.Runs.AsNoTracking()
+            .Where(r => r.SourceName == source && !r.DryRun && r.FinishedAt != null
+                        && (r.Status == RunStatus.Completed || r.Status == RunStatus.CompletedWithErrors))
+            .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>The message that (re)stages a run; staging is idempotent, so resuming an interrupted ingest sends it again.</summary>
     public static IngestExport IngestMessage(MigrationRun run) =>

@@ -11,6 +11,10 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <param name="UsersFile">A users file (<c>.csv</c>/<c>.json</c>: id map, e-mail, names, role); null for none.</param>
 /// <param name="UserPrefix">Put before the mem0 id of every user the users file does not map; null for none.</param>
 /// <param name="UpdateUsers">Patch users that already exist in Zep to the planned role and profile.</param>
+/// <param name="Source">The mem0 source the export comes from (its runs form one chain of syncs); null: the first export's
+/// file name without its date stamp (<see cref="SourceNames.Of"/>).</param>
+/// <param name="FullExport">The export holds every live memory: what an earlier run migrated and it lacks was deleted in the source.</param>
+/// <param name="PropagateDeletes">Delete the episodes of memories deleted in the source from Zep (audited).</param>
 public sealed record RunRequest(
     IReadOnlyList<string> Paths,
     bool DryRun = false,
@@ -22,4 +26,7 @@ public sealed record RunRequest(
     string? RequestedBy = null,
     string? UsersFile = null,
     string? UserPrefix = null,
-    bool UpdateUsers = false);
+    bool UpdateUsers = false,
+    string? Source = null,
+    bool FullExport = false,
+    bool PropagateDeletes = false);

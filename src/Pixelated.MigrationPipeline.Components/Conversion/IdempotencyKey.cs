@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,6 +17,24 @@ public static class IdempotencyKey
     public static string ForUser(string zepUserId) => Hash("user", zepUserId);
     public static string ForThread(string threadId) => Hash("thread", threadId);
     public static string ForEpisode(string zepUserId, string itemKey, int part) => Hash("episode", zepUserId, itemKey, part.ToString());
+
+    /// <summary>
+    /// The key of one part of a memory's content version: version 0 (the first text migrated) keeps the key a memory
+    /// always had (<see cref="ForEpisode"/>); a later version carries its number and its text's hash, so each text the
+    /// memory takes is a unit of its own.
+    /// </summary>
+    public static string ForEpisodeVersion(string zepUserId, string itemKey, int version, string contentHash, int part) =>
+        version == 0
+            ? ForEpisode(zepUserId, itemKey, part)
+            : Hash("episode-version", zepUserId, itemKey, version.ToString(CultureInfo.InvariantCulture), VersionHash(contentHash), part.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The part of a content hash a version's key and metadata carry (64 bits of the SHA-256).</summary>
+    public static string VersionHash(string contentHash) => contentHash.Length > 16 ? contentHash[..16] : contentHash;
+
+    /// <summary>Metadata of a later version's episode: its number, its text's <see cref="VersionHash"/>, and the key it supersedes.</summary>
+    public const string VersionMetadataKey = "pxm_version";
+    public const string HashMetadataKey = "pxm_hash";
+    public const string SupersedesMetadataKey = "pxm_supersedes";
     public static string ForMessage(string threadId, string itemKey, int part) => Hash("message", threadId, itemKey, part.ToString());
     public static string ForMessageBatch(IEnumerable<string> messageKeys) => Hash(["messages", .. messageKeys]);
 

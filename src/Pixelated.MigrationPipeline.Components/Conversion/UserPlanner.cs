@@ -27,8 +27,9 @@ public static class UserPlanner
     /// The plan of <paramref name="target"/>: everything is written under (and keyed by) its Zep user id, so an unmapped
     /// user's keys are those it always had and a mapped user's derive from the id it is mapped to.
     /// </summary>
-    public static UserPlan Plan(UserTarget target, IEnumerable<StagedItem> items)
+    public static UserPlan Plan(UserTarget target, IEnumerable<StagedItem> items, SyncContext? sync = null)
     {
+        sync ??= SyncContext.None;
         var list = items as IReadOnlyCollection<StagedItem> ?? items.ToList();
         var userKey = target.ZepUserId;
         var user = new PlannedUser(IdempotencyKey.ForUser(userKey), CreateUser(target));
@@ -36,14 +37,14 @@ public static class UserPlanner
         var episodes = list
             .Where(i => i.Kind == StagedItemKind.Memory)
             .OrderBy(i => i.CreatedAt?.UtcTicks ?? 0).ThenBy(i => i.ItemKey, StringComparer.Ordinal)
-            .SelectMany(i => PlanEpisodes(userKey, i))
+            .SelectMany(i => PlanEpisodes(userKey, i, sync.VersionOf(i.ItemKey)))
             .ToList();
 
         var threads = list
             .Where(i => i.Kind == StagedItemKind.ConversationMessage)
             .GroupBy(i => i.SessionId ?? "default", StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => PlanThread(userKey, g.Key, g))
+            .Select(g => PlanThread(userKey, g.Key, g, sync))
             .ToList();
 
         return new UserPlan(user, threads, episodes);
@@ -75,14 +76,21 @@ public static class UserPlanner
             : "mem0-" + IdempotencyKey.Hash("thread-id", userKey, sessionId);
     }
 
-    private static PlannedThread PlanThread(string userKey, string sessionId, IEnumerable<StagedItem> items)
+    /// <summary>
+    /// A thread's messages in order, ≤ 30 per add-messages call. In a sync the messages earlier runs wrote keep the calls
+    /// they were written in (each run's messages chunked on their own), so those calls' keys are the confirmed ones and
+    /// only the new messages make new calls, appended after them.
+    /// </summary>
+    private static PlannedThread PlanThread(string userKey, string sessionId, IEnumerable<StagedItem> items, SyncContext sync)
     {
         var threadId = ThreadIdFor(userKey, sessionId);
-        var messages = items
-            .OrderBy(i => i.CreatedAt?.UtcTicks ?? 0).ThenBy(i => i.Sequence).ThenBy(i => i.ItemKey, StringComparer.Ordinal)
-            .SelectMany(i => PlanMessages(threadId, i))
-            .ToList();
-        var batches = messages.Chunk(MaxMessagesPerCall)
+        var batches = items
+            .GroupBy(i => sync.GenerationOf(i.ItemKey))
+            .OrderBy(g => g.Key)
+            .SelectMany(generation => generation
+                .OrderBy(i => i.CreatedAt?.UtcTicks ?? 0).ThenBy(i => i.Sequence).ThenBy(i => i.ItemKey, StringComparer.Ordinal)
+                .SelectMany(i => PlanMessages(threadId, i))
+                .Chunk(MaxMessagesPerCall))
             .Select(chunk => new PlannedMessageBatch(IdempotencyKey.ForMessageBatch(chunk.Select(m => m.Key)), chunk))
             .ToList();
         return new PlannedThread(IdempotencyKey.ForThread(threadId), threadId, batches);
@@ -104,7 +112,7 @@ public static class UserPlanner
         }
     }
 
-    private static IEnumerable<PlannedEpisode> PlanEpisodes(string userKey, StagedItem item)
+    private static IEnumerable<PlannedEpisode> PlanEpisodes(string userKey, StagedItem item, ItemVersion version)
     {
         var categories = item.CategoriesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(item.CategoriesJson) ?? [];
         var kind = MemoryKind.Detect(categories, item.MetadataJson);
@@ -117,13 +125,19 @@ public static class UserPlanner
                 ReadableJson.EscapedWidth);
         for (var p = 0; p < parts.Count; p++)
         {
-            var key = IdempotencyKey.ForEpisode(userKey, item.ItemKey, p);
+            var key = IdempotencyKey.ForEpisodeVersion(userKey, item.ItemKey, version.Number, item.ContentHash, p);
             var metadata = new JsonObject { [IdempotencyKey.MetadataKey] = key, ["mem0_id"] = SourceIdOf(item) };
+            if (version.Number > 0)
+            {
+                metadata[IdempotencyKey.VersionMetadataKey] = version.Number;
+                metadata[IdempotencyKey.HashMetadataKey] = IdempotencyKey.VersionHash(item.ContentHash);
+                if (version.Supersedes is not null) metadata[IdempotencyKey.SupersedesMetadataKey] = version.Supersedes;
+            }
             if (categories.Count > 0) metadata["mem0_categories"] = new JsonArray(categories.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
             if (kind is not null) metadata["mem0_kind"] = kind;
             if (parts.Count > 1) metadata["pxm_part"] = $"{p + 1}/{parts.Count}";
 
-            var request = new AddDataRequest(parts[p].Sent, kind is null ? "text" : "json", userKey, Rfc3339(item.CreatedAt), metadata, SourceDescription);
+            var request = new AddDataRequest(parts[p].Sent, kind is null ? "text" : "json", userKey, Rfc3339(EpisodeDate(item, version.Number)), metadata, SourceDescription);
             yield return new PlannedEpisode(key, item.ItemKey, p, request);
         }
     }
@@ -154,6 +168,12 @@ public static class UserPlanner
         }
         return json.Append('}').ToString();
     }
+
+    /// <summary>
+    /// When an episode of the item happened: its creation for the first version, the change (mem0's <c>updated_at</c>, else
+    /// the creation) for a later one, so Zep's temporal graph orders the texts as the source changed them.
+    /// </summary>
+    public static DateTimeOffset? EpisodeDate(StagedItem item, int version) => version > 0 ? item.UpdatedAt ?? item.CreatedAt : item.CreatedAt;
 
     private static string SourceIdOf(StagedItem item) => item.ItemKey[(item.ItemKey.IndexOf(':') + 1)..];
 

@@ -41,6 +41,25 @@ public sealed class IdempotentZepWriter(ZepClient zep, WriteUnitLedger ledger, s
     private bool _userFoundInZep;
     private readonly HashSet<string> _threadsFoundInZep = new(StringComparer.Ordinal);
 
+    /// <summary>Whether Zep already held the user although this ledger had not confirmed it (a new or lost ledger, another machine).</summary>
+    public bool UserFoundInZep => _userFoundInZep;
+
+    /// <summary>The user's episodes as Zep holds them (read once, shared with the reconciliation).</summary>
+    public Task<IReadOnlyList<ZepEpisode>> UserEpisodesAsync(CancellationToken ct) => GuardAsync([], () => _readBack.AllEpisodesAsync(ct));
+
+    /// <summary>
+    /// The plan's episodes changed after the write-ahead (Zep's history showed a memory changed): the dropped units this
+    /// attempt marked <c>Sent</c> before any call are released (never sent, so nothing of theirs is in Zep).
+    /// </summary>
+    public void Drop(IEnumerable<PlannedEpisode> dropped)
+    {
+        foreach (var episode in dropped)
+        {
+            if (!_markedFresh.Remove(episode.Key)) continue;
+            ledger.Stage(episode.Key, WriteUnitKind.Episode, WriteState.Pending);
+        }
+    }
+
     /// <summary>Whether this attempt created the user in Zep (so it holds exactly the planned profile).</summary>
     public bool UserCreated { get; private set; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Sync;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -40,8 +41,9 @@ public sealed class UserMigrationService(
         // failed are attached then; tracking all of them cost every save of this context a scan of their values.
         var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
         if (items.Any(StagedContent.IsPurged)) return await RefusePurgedAsync(runId, userKey, user, ct);
-        var failed = await WriteAsync(runId, userKey, user, items, ct);
-        await RecordOutcomeAsync(runId, userKey, user, items, failed, ct);
+        var sync = await SyncInputs.LoadAsync(db, runId, userKey, ct);
+        var written = await WriteAsync(runId, userKey, user, items, sync, ct);
+        await RecordOutcomeAsync(runId, userKey, user, items, written, ct);
         return true;
     }
 
@@ -80,19 +82,25 @@ public sealed class UserMigrationService(
         return false;
     }
 
-    /// <summary>Plans the user's writes and makes them (user, threads, then messages and episodes); returns the items that failed.</summary>
-    private async Task<FailedItems> WriteAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, CancellationToken ct)
+    /// <summary>
+    /// Plans the user's writes and makes them (user, threads, then messages and episodes; in a sync only what changed since
+    /// the earlier runs, then the deletions); returns what happened to the items.
+    /// </summary>
+    private async Task<Written> WriteAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, SyncInputs sync, CancellationToken ct)
     {
         // Everything Zep sees, and every key, follows the Zep user id (the mem0 id unless the users file or a prefix maps it).
         var target = UserTarget.Of(user);
         var zepUserId = target.ZepUserId;
-        var plan = UserPlanner.Plan(target, items);
+        var decision = SyncClassifier.Classify(zepUserId, sync.History, items, sync.Others, sync.FullExport);
+        var plan = UserPlanner.Plan(target, items, decision.Context);
         var ownBatchKey = IdempotencyKey.ForBatch(zepUserId);
         var ledger = await WriteUnitLedger.LoadAsync(db, clock, zepOptions.Value.Target, runId, userKey, plan.AllKeys.Append(ownBatchKey), ct);
         await SharedBatchRecovery.ResolveAsync(batches, ledger, ct);
         var writer = new IdempotentZepWriter(zep, ledger, zepUserId, writeMode);
 
         var threads = await writer.EnsureUserAndThreadsAsync(plan.User, plan.Threads, writeMode.UseBatch ? null : plan.Episodes, ct);
+        if (writer.UserFoundInZep && sync.History.IsEmpty)
+            (decision, plan) = await SyncFromZepAsync(runId, userKey, target, items, sync, plan, writer, ledger, ct) ?? (decision, plan);
         await writer.AdoptWhatZepHoldsAsync(threads, plan.Episodes, ct);
         if (!writer.UserCreated && ledger.StateOf(plan.User.Key) == WriteState.Confirmed
             && await UserLedgerQueries.RunUpdatesUsersAsync(db, runId, ct)
@@ -109,8 +117,33 @@ public sealed class UserMigrationService(
             writer.ForgetWhatWasReadBack();
         }
         await writer.WriteMessagesAndEpisodesAsync(threads, plan.Episodes, ct);
-        return writer.FailedItems;
+        var removed = sync.PropagateDeletes && decision.Deleted.Count > 0
+            ? await DeletedMemories.RemoveFromZepAsync(zep, zepUserId, decision.Deleted, ct) : null;
+        return new Written(writer.FailedItems, decision, removed);
     }
+
+    /// <summary>
+    /// Zep is the truth: this ledger has no history of a user Zep already holds (a new or lost ledger), so the user's
+    /// history is read from its episodes' metadata and the memories are planned again against it (a changed one gets its
+    /// next version instead of being adopted under its old key). Null when Zep holds no memory of the user.
+    /// </summary>
+    private async Task<(SyncDecision, UserPlan)?> SyncFromZepAsync(Guid runId, string userKey, UserTarget target, List<StagedItem> items, SyncInputs sync,
+        UserPlan plan, IdempotentZepWriter writer, WriteUnitLedger ledger, CancellationToken ct)
+    {
+        if (plan.Episodes.Count == 0 && !sync.FullExport) return null;
+        var history = ZepItemHistory.From(await writer.UserEpisodesAsync(ct), items, plan);
+        if (history.IsEmpty) return null;
+        var others = await SyncInputs.OthersAsync(db, runId, userKey, ct);
+        var decision = SyncClassifier.Classify(target.ZepUserId, history, items, others, sync.FullExport);
+        var replanned = UserPlanner.Plan(target, items, decision.Context);
+        var kept = replanned.Episodes.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        writer.Drop(plan.Episodes.Where(e => !kept.Contains(e.Key)));
+        await ledger.LoadMoreAsync(kept, ct);
+        return (decision, replanned);
+    }
+
+    /// <summary>What writing a user did: the items that failed, the sync's decision, and the episodes deleted per deleted memory (null: none asked).</summary>
+    private sealed record Written(FailedItems Failed, SyncDecision Decision, IReadOnlyDictionary<string, int>? Removed);
 
     /// <summary>
     /// One transaction records the outcome: a single set-based UPDATE marks the written items migrated (instead of one
@@ -119,8 +152,9 @@ public sealed class UserMigrationService(
     /// changes its items meanwhile. Relaxed: every unit's Sent mark is durable already, so a power failure that took this
     /// commit back costs a rerun of the user only.
     /// </summary>
-    private async Task RecordOutcomeAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, FailedItems failed, CancellationToken ct)
+    private async Task RecordOutcomeAsync(Guid runId, string userKey, RunUser user, List<StagedItem> items, Written written, CancellationToken ct)
     {
+        var failed = written.Failed;
         await using var relaxed = await RelaxedCommits.BeginAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var failedKeys = failed.Keys.ToList();
@@ -128,6 +162,15 @@ public sealed class UserMigrationService(
             .Where(i => i.RunId == runId && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
                         && i.Status == ItemStatus.Staged && !failedKeys.Contains(i.ItemKey))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ItemStatus.Migrated), ct);
+        // Each item's change since the earlier runs and the version written: one UPDATE per kind of outcome (a few).
+        foreach (var group in items.GroupBy(i => written.Decision.OutcomeOf(i.ItemKey)))
+        {
+            var keys = group.Select(i => i.ItemKey).ToList();
+            var (change, version) = (group.Key.Change, group.Key.Version);
+            await db.StagedItems.Where(i => i.RunId == runId && i.UserKey == userKey && keys.Contains(i.ItemKey))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Change, change).SetProperty(i => i.Version, version), ct);
+        }
+        DeletedMemories.Record(db, runId, userKey, written.Decision.Deleted, written.Removed, clock.GetUtcNow());
         foreach (var item in items)
         {
             if (failed.TryGetReason(item.ItemKey, out var reason))

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Zep;
+using Pixelated.MigrationPipeline.Zep.Api;
 
 namespace Pixelated.MigrationPipeline.Components.Migration;
 
@@ -8,6 +9,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 public sealed class ZepReadBack(ZepClient zep, string userKey)
 {
     private Dictionary<string, string>? _episodes;
+    private IReadOnlyList<ZepEpisode>? _all;
     private readonly Dictionary<string, (string? Owner, Dictionary<string, string?> Messages)> _threads = new(StringComparer.Ordinal);
 
     public async Task<bool> HasEpisodeAsync(string key, CancellationToken ct) => (await EpisodesAsync(ct)).ContainsKey(key);
@@ -18,11 +20,14 @@ public sealed class ZepReadBack(ZepClient zep, string userKey)
         if (_episodes is null)
         {
             _episodes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var episode in await zep.GetAllUserEpisodesAsync(userKey, ct))
+            foreach (var episode in await AllEpisodesAsync(ct))
                 if (KeyOf(episode.Metadata) is { } key) _episodes.TryAdd(key, episode.Uuid);
         }
         return _episodes;
     }
+
+    /// <summary>All of the user's episodes (one paged listing, shared with <see cref="EpisodesAsync"/>).</summary>
+    public async Task<IReadOnlyList<ZepEpisode>> AllEpisodesAsync(CancellationToken ct) => _all ??= await zep.GetAllUserEpisodesAsync(userKey, ct);
 
     /// <summary>The thread's messages that carry one of our keys: key → Zep's message uuid.</summary>
     public async Task<IReadOnlyDictionary<string, string?>> ThreadMessagesAsync(string threadId, CancellationToken ct) =>

@@ -20,7 +20,8 @@ public static class PlanComparer
         IReadOnlySet<string> itemsToCheck,
         IReadOnlyList<ZepEpisode> episodes,
         IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages,
-        IReadOnlySet<string>? knownKeys = null)
+        IReadOnlySet<string>? knownKeys = null,
+        Func<ZepEpisode, bool>? expectedOther = null)
     {
         var findings = new List<Finding>();
 
@@ -55,7 +56,7 @@ public static class PlanComparer
                     findings.Add(new Finding(expected.ItemKey, FindingKind.Differs, "created_at"));
             }
         }
-        if (knownKeys is not null) findings.AddRange(Extras(knownKeys, episodes, threadMessages));
+        if (knownKeys is not null) findings.AddRange(Extras(knownKeys, episodes, threadMessages, expectedOther));
         return findings.Distinct().ToList();
     }
 
@@ -65,11 +66,11 @@ public static class PlanComparer
     /// another writer's, and are left alone.
     /// </summary>
     private static IEnumerable<Finding> Extras(IReadOnlySet<string> knownKeys, IReadOnlyList<ZepEpisode> episodes,
-        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages)
+        IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages, Func<ZepEpisode, bool>? expectedOther)
     {
         foreach (var episode in episodes)
         {
-            if (ZepReadBack.KeyOf(episode.Metadata) is { } key && !knownKeys.Contains(key))
+            if (ZepReadBack.KeyOf(episode.Metadata) is { } key && !knownKeys.Contains(key) && expectedOther?.Invoke(episode) != true)
                 yield return new Finding($"zep:episode:{episode.Uuid}", FindingKind.Extra, "item");
         }
         foreach (var (threadId, messages) in threadMessages)

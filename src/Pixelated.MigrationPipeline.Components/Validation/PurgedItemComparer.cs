@@ -29,11 +29,11 @@ public static class PurgedItemComparer
         var episodesByKey = ByKey(episodes, e => e.Metadata);
         foreach (var item in purged.Where(i => i.Kind == StagedItemKind.Memory))
         {
-            var parts = Parts(episodesByKey, p => IdempotencyKey.ForEpisode(userKey, item.ItemKey, p), e => e.Metadata, out var count);
+            var parts = Parts(episodesByKey, p => IdempotencyKey.ForEpisodeVersion(userKey, item.ItemKey, item.Version, item.ContentHash, p), e => e.Metadata, out var count);
             if (count is not null) { yield return new Finding(item.ItemKey, count.Value, "item"); continue; }
             if (!SameHash(item, parts!.Select(EpisodeText)))
                 yield return new Finding(item.ItemKey, FindingKind.Differs, "content");
-            if (parts!.Any(e => !SameInstant(e.CreatedAt, item.CreatedAt)))
+            if (parts!.Any(e => !SameInstant(e.CreatedAt, UserPlanner.EpisodeDate(item, item.Version))))
                 yield return new Finding(item.ItemKey, FindingKind.Differs, "created_at");
         }
 
@@ -62,11 +62,14 @@ public static class PurgedItemComparer
     public static IEnumerable<string> KnownKeys(string userKey, IReadOnlyList<StagedItem> purged, IReadOnlyList<ZepEpisode> episodes,
         IReadOnlyDictionary<string, IReadOnlyList<ZepMessage>> threadMessages)
     {
-        var memories = purged.Where(i => i.Kind == StagedItemKind.Memory).Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal);
+        var memoryItems = purged.Where(i => i.Kind == StagedItemKind.Memory).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var memories = memoryItems.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var e in episodes)
         {
             if (Candidate(e.Metadata, "memory:", memories) is not { } c) continue;
-            if (IdempotencyKey.ForEpisode(userKey, c.ItemKey, c.Part) == c.Key) yield return c.Key;
+            var item = memoryItems[c.ItemKey];
+            if (IdempotencyKey.ForEpisodeVersion(userKey, c.ItemKey, item.Version, item.ContentHash, c.Part) == c.Key) yield return c.Key;
         }
         var messages = purged.Where(i => i.Kind == StagedItemKind.ConversationMessage).Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (threadId, list) in threadMessages)

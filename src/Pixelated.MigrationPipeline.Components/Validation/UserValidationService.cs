@@ -4,6 +4,7 @@ using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Sync;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -34,16 +35,27 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         // Read only (untracked): validation changes units, findings and the user, never the items.
         var settled = await UserLedgerQueries.SettledItemsAsync(db, runId, userKey, ct);
         var anyFailedItem = settled.Any(i => i.Status == ItemStatus.Failed);
-        var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable).ToList();
+        // A memory deleted in the source is not expected in Zep: its episodes were deleted (then any left is an extra) or
+        // left on purpose (then they are expected, as superseded versions are: SupersededEpisodes).
+        var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable && i.Change != ItemChange.Deleted).ToList();
         var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();
+        if (SyncValidation.NothingChanged(user, settled))
+        {
+            // A sync that found every item as an earlier run migrated it, and sent Zep nothing: what this ledger confirmed
+            // then still holds, and nothing is read back (`validate` reads it back on demand).
+            await RecordOutcomeAsync(runId, userKey, user, UserPlanner.Plan(UserTarget.Of(user), []), [], 0, false, anyFailedItem, ct);
+            return user.Status;
+        }
         // A purged item's plan cannot be rebuilt (no text, so no parts): it is checked by its keys and content hash.
         var purged = written.Where(StagedContent.IsPurged).ToList();
         var purgedMigrated = purged.Where(i => i.Status == ItemStatus.Migrated).ToList();
         // Zep holds the user under its Zep id (the mem0 id unless mapped): reads and keys follow it.
         var target = UserTarget.Of(user);
         var zepUserId = target.ZepUserId;
-        var plan = UserPlanner.Plan(target, items.Where(i => !StagedContent.IsPurged(i)).ToList());
-        var knownKeys = KnownKeys(plan, UserPlanner.Plan(target, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList()));
+        var sync = SyncValidation.ContextOf(written);
+        var plan = UserPlanner.Plan(target, items.Where(i => !StagedContent.IsPurged(i)).ToList(), sync);
+        var knownKeys = KnownKeys(plan, UserPlanner.Plan(target, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList(), sync));
+        var superseded = SyncValidation.ExpectedOthers(written, settled, await ItemHistory.LoadAsync(db, runId, userKey, ct));
 
         var findings = new List<PlanComparer.Finding>();
         var episodes = plan.Episodes.Count > 0 || purgedMigrated.Any(i => i.Kind == StagedItemKind.Memory)
@@ -71,7 +83,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
                 knownKeys = knownKeys.Concat(PurgedItemComparer.KnownKeys(zepUserId, purged, episodes, messages)).ToHashSet(StringComparer.Ordinal);
                 findings.AddRange(PurgedItemComparer.Compare(zepUserId, purgedMigrated, episodes, messages));
             }
-            findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys));
+            findings.AddRange(PlanComparer.Compare(plan, items.Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal), episodes, messages, knownKeys, superseded));
         }
 
         // A role conflict in the source is reported with the findings but is no difference between plan and Zep.

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Sync;
+
+/// <summary>
+/// What validation expects of a synced user: the latest version of each memory (the one this run planned), and, besides
+/// the plan, the episodes earlier runs wrote that this run does not replace: a memory's superseded versions, and the
+/// memories earlier runs migrated that this export does not carry (or deleted in the source and left in Zep).
+/// </summary>
+public static class SyncValidation
+{
+    /// <summary>
+    /// A sync found every item as an earlier run migrated it and sent Zep nothing for the user: there is nothing new to
+    /// read back.
+    /// </summary>
+    public static bool NothingChanged(RunUser user, IReadOnlyList<StagedItem> settled) =>
+        user.ZepRequests == 0 && settled.Count > 0
+        && settled.All(i => i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated && i.Change == ItemChange.Unchanged);
+
+    /// <summary>The versions this run wrote, for the planner (message order does not change a message's key, so generations are not needed).</summary>
+    public static SyncContext ContextOf(IReadOnlyList<StagedItem> written) =>
+        new(written.Where(i => i.Version > 0).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => new ItemVersion(g.First().Version, null), StringComparer.Ordinal),
+            new Dictionary<string, int>());
+
+    /// <summary>
+    /// Episodes that carry a key this run's plan does not know but are expected: an older version of a memory this run
+    /// wrote, or any episode of a memory an earlier run migrated that this run neither writes nor deleted from Zep.
+    /// </summary>
+    public static Func<ZepEpisode, bool> ExpectedOthers(IReadOnlyList<StagedItem> written, IReadOnlyList<StagedItem> settled, ItemHistory history)
+    {
+        var versions = written.Where(i => i.Kind == StagedItemKind.Memory).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Version, StringComparer.Ordinal);
+        var removed = settled.Where(i => i.Change == ItemChange.Deleted && i.Status == ItemStatus.Migrated).Select(i => i.ItemKey)
+            .ToHashSet(StringComparer.Ordinal);
+        return episode =>
+        {
+            if (Text(episode.Metadata, "mem0_id") is not { } id) return false;
+            var itemKey = "memory:" + id;
+            if (versions.TryGetValue(itemKey, out var current)) return VersionOf(episode.Metadata) < current;
+            if (removed.Contains(itemKey)) return false;
+            return history.Of(itemKey) is { Deleted: not DeletedState.RemovedFromZep };
+        };
+    }
+
+    private static int VersionOf(JsonObject? metadata) =>
+        metadata is not null && metadata.TryGetPropertyValue(IdempotencyKey.VersionMetadataKey, out var node) && node is JsonValue v
+            ? v.TryGetValue<int>(out var n) ? n : v.TryGetValue<double>(out var d) ? (int)d : 0
+            : 0;
+
+    private static string? Text(JsonObject? metadata, string name) =>
+        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Ledger.Entities;
+using Pixelated.MigrationPipeline.Zep.Api;
+
+namespace Pixelated.MigrationPipeline.Components.Sync;
+
+/// <summary>
+/// A user's history read from Zep (Zep is the truth: a ledger that never saw the user still tells a changed memory from an
+/// unchanged one). The episodes the migration wrote carry <c>mem0_id</c>; a later version also <c>pxm_version</c> and
+/// <c>pxm_hash</c>. The first version carries no hash: it is unchanged when Zep holds exactly the episodes the item's text
+/// plans to at version 0.
+/// </summary>
+public static class ZepItemHistory
+{
+    public static ItemHistory From(IReadOnlyList<ZepEpisode> episodes, IReadOnlyList<StagedItem> items, UserPlan firstVersionPlan)
+    {
+        var byKey = episodes.Where(e => KeyOf(e) is not null).GroupBy(e => KeyOf(e)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var hashes = items.Where(i => i.Kind == StagedItemKind.Memory).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().ContentHash, StringComparer.Ordinal);
+        var planned = firstVersionPlan.Episodes.GroupBy(e => e.ItemKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var result = new Dictionary<string, ItemPast>(StringComparer.Ordinal);
+        foreach (var item in episodes.Where(e => Text(e.Metadata, "mem0_id") is not null).GroupBy(e => "memory:" + Text(e.Metadata, "mem0_id"), StringComparer.Ordinal))
+        {
+            var versions = item.Select(e => (Episode: e, Version: Number(e.Metadata, IdempotencyKey.VersionMetadataKey) ?? 0)).ToList();
+            var latest = versions.MaxBy(v => v.Version);
+            string? hash;
+            if (latest.Version > 0) hash = Text(latest.Episode.Metadata, IdempotencyKey.HashMetadataKey);
+            else
+                hash = hashes.TryGetValue(item.Key, out var current) && planned.TryGetValue(item.Key, out var parts)
+                       && parts.All(p => byKey.TryGetValue(p.Key, out var held) && SameData(held.Content, p.Request.Data))
+                    ? current : null;
+            result[item.Key] = new ItemPast(item.Key, StagedItemKind.Memory, hash ?? "", latest.Version, latest.Version, 0, DeletedState.No);
+        }
+        return new ItemHistory(result);
+    }
+
+    private static string? KeyOf(ZepEpisode e) => Text(e.Metadata, IdempotencyKey.MetadataKey);
+
+    private static string? Text(JsonObject? metadata, string name) =>
+        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static int? Number(JsonObject? metadata, string name) =>
+        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v
+            ? v.TryGetValue<int>(out var n) ? n : v.TryGetValue<double>(out var d) ? (int)d : v.TryGetValue<string>(out var s) && int.TryParse(s, out var p) ? p : null
+            : null;
+
+    /// <summary>The same text, or for JSON the same value (an older migration escaped what it now writes readable).</summary>
+    private static bool SameData(string held, string planned)
+    {
+        if (string.Equals(held, planned, StringComparison.Ordinal)) return true;
+        try
+        {
+            using var a = JsonDocument.Parse(held);
+            using var b = JsonDocument.Parse(planned);
+            return JsonElement.DeepEquals(a.RootElement, b.RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

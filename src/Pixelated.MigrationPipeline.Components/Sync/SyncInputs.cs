@@ -16,7 +16,8 @@ public sealed record SyncInputs(ItemHistory History, bool FullExport, bool Propa
         var runs = await db.Runs.AsNoTracking().Where(r => !r.DryRun || r.Id == runId)
             .Select(r => new { r.Id, r.CreatedAt, r.FullExport, r.PropagateDeletes }).ToListAsync(ct);
         var current = runs.SingleOrDefault(r => r.Id == runId);
-        if (current is null || runs.Count == 1) return new SyncInputs(ItemHistory.Empty, false, false, []);
+        if (current is null) return new SyncInputs(ItemHistory.Empty, false, false, []);
+        if (runs.Count == 1) return new SyncInputs(ItemHistory.Empty, current.FullExport, current.PropagateDeletes, []);
         var history = await ItemHistory.LoadAsync(db, runId, userKey, runs.Select(r => (r.Id, r.CreatedAt)).ToList(), ct);
         var others = history.IsEmpty ? [] : await OthersAsync(db, runId, userKey, ct);
         return new SyncInputs(history, current.FullExport, current.PropagateDeletes, others);

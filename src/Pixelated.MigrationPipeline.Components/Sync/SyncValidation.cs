@@ -28,10 +28,13 @@ public static class SyncValidation
 
     /// <summary>
     /// Episodes that carry a key this run's plan does not know but are expected: an older version of a memory this run
-    /// wrote, or any episode of a memory an earlier run migrated that this run neither writes nor deleted from Zep.
+    /// wrote, any episode of a memory this run found deleted in the source and left in Zep (<paramref name="others"/>), and any
+    /// of a memory an earlier run migrated that this run neither writes nor deleted from Zep.
     /// </summary>
-    public static Func<ZepEpisode, bool> ExpectedOthers(IReadOnlyList<StagedItem> written, IReadOnlyList<StagedItem> settled, ItemHistory history)
+    public static Func<ZepEpisode, bool> ExpectedOthers(IReadOnlyList<StagedItem> written, IReadOnlyList<StagedItem> settled, IReadOnlyList<StagedItem> others,
+        ItemHistory history)
     {
+        var left = others.Where(i => i.Change == ItemChange.Deleted && i.Status == ItemStatus.Skipped).Select(i => i.ItemKey).ToHashSet(StringComparer.Ordinal);
         var versions = written.Where(i => i.Kind == StagedItemKind.Memory).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Version, StringComparer.Ordinal);
         var removed = settled.Where(i => i.Change == ItemChange.Deleted && i.Status == ItemStatus.Migrated).Select(i => i.ItemKey)
@@ -42,6 +45,7 @@ public static class SyncValidation
             var itemKey = "memory:" + id;
             if (versions.TryGetValue(itemKey, out var current)) return VersionOf(episode.Metadata) < current;
             if (removed.Contains(itemKey)) return false;
+            if (left.Contains(itemKey)) return true;
             return history.Of(itemKey) is { Deleted: not DeletedState.RemovedFromZep };
         };
     }

@@ -55,7 +55,8 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         var sync = SyncValidation.ContextOf(written);
         var plan = UserPlanner.Plan(target, items.Where(i => !StagedContent.IsPurged(i)).ToList(), sync);
         var knownKeys = KnownKeys(plan, UserPlanner.Plan(target, written.Where(i => i.Status == ItemStatus.Failed && !StagedContent.IsPurged(i)).ToList(), sync));
-        var superseded = SyncValidation.ExpectedOthers(written, settled, await ItemHistory.LoadAsync(db, runId, userKey, ct));
+        var superseded = SyncValidation.ExpectedOthers(written, settled, await SyncInputs.OthersAsync(db, runId, userKey, ct),
+            await ItemHistory.LoadAsync(db, runId, userKey, ct));
 
         var findings = new List<PlanComparer.Finding>();
         var episodes = plan.Episodes.Count > 0 || purgedMigrated.Any(i => i.Kind == StagedItemKind.Memory)

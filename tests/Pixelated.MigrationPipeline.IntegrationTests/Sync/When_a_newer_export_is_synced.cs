@@ -45,7 +45,9 @@ public sealed class When_a_newer_export_is_synced(ITestOutputHelper output) : ID
         var sync = await RunAsync(zep, ledger, writeMode, new RunRequest(newer, Source: "clinic", PropagateDeletes: propagateDeletes));
         var after = zep.Store.GetStats();
         output.WriteLine($"[{writeMode}, new ledger {newLedger}, propagate {propagateDeletes}] sync: {sync.Report.Status}, {sync.Report.ZepRequests} Zep requests; " +
-                         $"episodes {before.Episodes} → {after.Episodes}, messages {before.Messages} → {after.Messages}");
+                         $"episodes {before.Episodes} → {after.Episodes}, messages {before.Messages} → {after.Messages}; findings: " +
+                         string.Join("; ", sync.Report.Findings.Select(f => $"{f.ItemKey} {f.Kind} {f.Field}")) + "; users: " +
+                         string.Join("; ", sync.Report.UserLines.Select(u => $"{u.Status} {u.Error}")));
 
         Assert.Equal(RunStatus.Completed, sync.Report.Status);
         Assert.True(sync.Report.AllUsersVerified, string.Join("; ", sync.Report.Findings.Select(f => $"{f.ItemKey} {f.Kind} {f.Field}")));

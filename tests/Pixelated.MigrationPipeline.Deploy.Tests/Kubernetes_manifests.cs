@@ -41,7 +41,8 @@ public class Kubernetes_manifests(ITestOutputHelper output)
     {
         var objects = Render(overlay);
         output.WriteLine($"{overlay}: {string.Join(", ", objects.Select(o => $"{Kustomize.Kind(o)}/{Kustomize.Name(o)}"))}");
-        Assert.Empty(SchemaValidator.ValidateKubernetes(objects));
+        var errors = SchemaValidator.ValidateKubernetes(objects);
+        Assert.True(errors.Count == 0, SchemaValidator.Describe(errors));
     }
 
     [Theory]

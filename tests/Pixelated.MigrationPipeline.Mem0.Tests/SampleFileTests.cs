@@ -51,16 +51,16 @@ public class SampleFileTests
     [InlineData("python_get_2x.json", ExportFormat.SingleMemory, null, "bob:1/0", 0, "")]
     [InlineData("python_get_all_1x_graph.json", ExportFormat.OssPythonGetAll, null, "alice:2/0", 0, "")]
     [InlineData("python_get_all_0x_v1_0_plain_list.json", ExportFormat.OssPythonList, null, "alice:4/0", 0, "")]
-    [InlineData("python_history_2x_memory_updated.json", ExportFormat.OssPythonHistory, "bob", "", 0, "")]
+    [InlineData("python_history_2x_memory_updated.json", ExportFormat.OssPythonHistory, "bob", "bob:1/0", 0, "")]
     [InlineData("python_history_2x_memory_deleted.json", ExportFormat.OssPythonHistory, null, "", 1, "")]
     [InlineData("python_history_2x_memory_deleted.json", ExportFormat.OssPythonHistory, "bob", "bob:1/0", 0, "deleted=1")]
-    [InlineData("python_history_legacy_7keys.json", ExportFormat.OssPythonHistory, "alice", "", 0, "")]
-    [InlineData("history.db", ExportFormat.OssHistoryDb, null, "bob:0/5", 1, "")]
-    [InlineData("history.db", ExportFormat.OssHistoryDb, "bob", "bob:1/5", 0, "deleted=1")]
-    [InlineData("history_db_dump.sql", ExportFormat.OssHistorySqlDump, "bob", "bob:1/5", 0, "deleted=1")]
+    [InlineData("python_history_legacy_7keys.json", ExportFormat.OssPythonHistory, "alice", "alice:1/0", 0, "")]
+    [InlineData("history.db", ExportFormat.OssHistoryDb, null, "bob:0/5", 6, "")]
+    [InlineData("history.db", ExportFormat.OssHistoryDb, "bob", "bob:6/5", 0, "deleted=1")]
+    [InlineData("history_db_dump.sql", ExportFormat.OssHistorySqlDump, "bob", "bob:6/5", 0, "deleted=1")]
     [InlineData("ts_get_all_3x.json", ExportFormat.OssTypeScriptGetAll, null, "carol:3/0", 0, "")]
-    [InlineData("ts_history_3x_sqlite.json", ExportFormat.OssTypeScriptHistory, "carol", "", 0, "")]
-    [InlineData("ts_history__docs_2025_10.json", ExportFormat.OssTypeScriptHistory, null, "", 0, "")]
+    [InlineData("ts_history_3x_sqlite.json", ExportFormat.OssTypeScriptHistory, "carol", "carol:1/0", 0, "")]
+    [InlineData("ts_history__docs_2025_10.json", ExportFormat.OssTypeScriptHistory, null, "", 1, "")]
     [InlineData("qdrant_points_scroll_response.json", ExportFormat.OssQdrantScroll, null, "bob:4/0", 0, "")]
     [InlineData("mem0_oss_qdrant_export.json", ExportFormat.OssQdrantMigrationExport, null, "bob:5/0", 0, "")]
     // OpenMemory
@@ -183,7 +183,7 @@ public class SampleFileTests
     }
 
     [Fact]
-    public async Task History_db_yields_messages_per_scope_in_order_and_the_deleted_memory()
+    public async Task History_db_yields_messages_per_scope_in_order_its_memories_and_the_deleted_memory()
     {
         var outcomes = await ReadWith("history.db", "bob");
         var messages = outcomes.Items().Where(i => i.Kind == SourceItemKind.ConversationMessage).ToList();
@@ -202,16 +202,20 @@ public class SampleFileTests
         Assert.Equal("Hey, I'm Bob. Backend engineer, mostly Go and some Python these days.", bob[0].Content);
         Assert.All(messages, m => Assert.Equal("history.db!messages", m.Position.File));
 
-        var deleted = Assert.Single(outcomes.Items(), i => i.Kind == SourceItemKind.Memory);
+        var memories = outcomes.Items().Where(i => i.Kind == SourceItemKind.Memory).ToList();
+        Assert.Equal(6, memories.Count);
+        Assert.All(memories, m => Assert.Equal("history.db!history", m.Position.File));
+        var deleted = Assert.Single(memories, i => i.InactiveReason is not null);
         Assert.Equal("bf5b3018-b6eb-4646-8507-8b6e6fdca490", deleted.SourceId);
+        Assert.Equal(3, deleted.Position.RecordIndex);
         Assert.Equal("Bob uses a Kinesis Advantage keyboard.", deleted.Content);
         Assert.Equal(Read.Utc("2026-05-02T15:00:41.220518Z"), deleted.CreatedAt);
         Assert.Equal(Read.Utc("2026-05-19T08:12:09.604477Z"), deleted.UpdatedAt);
         Assert.Equal("deleted", deleted.InactiveReason);
 
         var dump = (await ReadWith("history_db_dump.sql", "bob")).Items();
-        Assert.Equal(outcomes.Items().Select(i => (i.SourceId, i.Content, i.CreatedAt, i.Role, i.Sequence, i.SessionId)),
-            dump.Select(i => (i.SourceId, i.Content, i.CreatedAt, i.Role, i.Sequence, i.SessionId)));
+        Assert.Equal(outcomes.Items().Select(i => (i.SourceId, i.Content, i.CreatedAt, i.UpdatedAt, i.InactiveReason, i.Role, i.Sequence, i.SessionId)),
+            dump.Select(i => (i.SourceId, i.Content, i.CreatedAt, i.UpdatedAt, i.InactiveReason, i.Role, i.Sequence, i.SessionId)));
     }
 
     [Fact]
@@ -237,11 +241,31 @@ public class SampleFileTests
         var outcomes = new List<ReadOutcome>();
         await foreach (var o in reader.ReadAsync(file.Path)) outcomes.Add(o);
 
-        // TS orders rows newest first: the DELETE comes before its ADD, so only an in-file lookup of earlier rows
-        // could help; it has no timestamp at all and fails naming created_at.
+        // TS orders rows newest first: the DELETE comes before its ADD. The memory is settled once the file ends, so the
+        // DELETE row, which has no timestamp at all, takes the creation time of the ADD row after it.
+        Assert.Empty(outcomes.Failures());
+        var item = Assert.Single(outcomes.Items());
+        Assert.Equal(("m-1", "Old fact.", "deleted"), (item.SourceId, item.Content, item.InactiveReason));
+        Assert.Equal(Read.Utc("2026-05-08T07:59:02.881Z"), item.CreatedAt);
+        Assert.Null(item.UpdatedAt);
+        Assert.Equal(0, item.Position.RecordIndex);
+    }
+
+    [Fact]
+    public async Task Ts_history_whose_rows_of_a_memory_have_no_timestamp_at_all_fails_naming_created_at()
+    {
+        using var file = TempFile.WithText("""
+            [{"id": 14, "memory_id": "m-1", "previous_value": "Old fact.", "new_value": null, "action": "DELETE", "created_at": null, "updated_at": null, "is_deleted": 1}]
+            """);
+        var reader = new Mem0ExportReader(new Mem0ReaderOptions { FallbackUserId = "carol" });
+        var outcomes = new List<ReadOutcome>();
+        await foreach (var o in reader.ReadAsync(file.Path)) outcomes.Add(o);
+
         var failure = Assert.Single(outcomes.Failures());
         Assert.Equal("created_at", failure.Field);
         Assert.Equal("14", failure.SourceId);
+        Assert.DoesNotContain("Old fact", failure.Reason);
+        Assert.Empty(outcomes.Items());
     }
 
     [Fact]
@@ -343,9 +367,9 @@ public class SampleFileTests
         Assert.Equal(Read.Utc("2026-05-04T16:02:11Z"), report.Files[0].FirstCreatedAt);
         Assert.Equal(Read.Utc("2026-06-02T07:15:09.512004Z"), report.Files[0].LastCreatedAt);
         Assert.Equal(new Dictionary<string, int> { ["archived"] = 1, ["deleted"] = 1, ["paused"] = 1 }, report.Files[1].InactiveByReason);
-        Assert.Equal(new UserInspection("bob", 1, 5), Assert.Single(report.Files[2].Users));
+        Assert.Equal(new UserInspection("bob", 6, 5), Assert.Single(report.Files[2].Users));
         Assert.Contains("P6", Assert.Single(report.Files[3].Problems));
-        Assert.Equal(5 + 9 + 6, report.TotalItems);
+        Assert.Equal(5 + 9 + 11, report.TotalItems);
         Assert.Equal(1, report.TotalProblems);
     }
 }

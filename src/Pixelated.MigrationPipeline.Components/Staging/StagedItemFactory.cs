@@ -40,6 +40,7 @@ public static class StagedItemFactory
             Content = content,
             ContentHash = IdempotencyKey.ContentHash(content),
             CreatedAt = item.CreatedAt.ToUniversalTime(),
+            UpdatedAt = item.UpdatedAt?.ToUniversalTime(),
             Sequence = item.Sequence,
             CategoriesJson = item.Categories.Count > 0 ? JsonSerializer.Serialize(item.Categories) : null,
             MetadataJson = item.Metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : null,

@@ -7,8 +7,8 @@ namespace Pixelated.MigrationPipeline.Ledger.Staging;
 /// <summary>
 /// Rows in PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format"),
 /// written into a buffer that is handed to Npgsql's raw COPY stream when full. Npgsql's <c>NpgsqlBinaryImporter</c>
-/// writes the same bytes, but binds a parameter and runs an async state machine per field: 17 fields per staged row
-/// made that a sixth of the ingest process's CPU time. Only the types the staging table uses: uuid, text, int4, int8,
+/// writes the same bytes, but binds a parameter and runs an async state machine per field: with the 17 fields a staged row
+/// had then, that was a sixth of the ingest process's CPU time. Only the types the staging table uses: uuid, text, int4, int8,
 /// timestamptz.
 /// </summary>
 public sealed class PgBinaryCopyRows(Stream output) : IDisposable

@@ -17,16 +17,17 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
 {
     private const int Attempts = 3;
 
+    /// <summary>Every column staging fills; <c>change</c> and <c>version</c> keep their defaults (None, 0) until a sync plans the run.</summary>
     private const string Columns =
         "run_id, user_key, item_key, kind, status, reason, source_file, record_index, session_id, role, name, " +
-        "content, content_hash, created_at, sequence, categories_json, metadata_json";
+        "content, content_hash, created_at, updated_at, sequence, categories_json, metadata_json";
 
     private const string Copy = $"COPY staged_items ({Columns}) FROM STDIN (FORMAT BINARY)";
 
     private const string InsertIgnoringDuplicates =
         $"INSERT INTO staged_items ({Columns}) " +
         "SELECT * FROM unnest(@run_id, @user_key, @item_key, @kind, @status, @reason, @source_file, @record_index, @session_id, " +
-        "@role, @name, @content, @content_hash, @created_at, @sequence, @categories_json, @metadata_json) " +
+        "@role, @name, @content, @content_hash, @created_at, @updated_at, @sequence, @categories_json, @metadata_json) " +
         "ON CONFLICT (run_id, user_key, item_key) DO NOTHING";
 
     private readonly string _connectionString =
@@ -69,7 +70,7 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
             foreach (var item in batch)
             {
                 ct.ThrowIfCancellationRequested();
-                rows.StartRow(17);
+                rows.StartRow(18); // the fields of Columns, in its order
                 rows.WriteUuid(item.RunId);
                 rows.WriteText(item.UserKey);
                 rows.WriteText(item.ItemKey);
@@ -84,6 +85,7 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
                 rows.WriteText(item.Content);
                 rows.WriteText(item.ContentHash);
                 rows.WriteTimestamp(item.CreatedAt);
+                rows.WriteTimestamp(item.UpdatedAt);
                 rows.WriteInt32Field(item.Sequence);
                 rows.WriteText(item.CategoriesJson);
                 rows.WriteText(item.MetadataJson);
@@ -117,6 +119,7 @@ public sealed class PostgresCopyStagedItemSink(LedgerDbContext db) : IStagedItem
         Add("content", NpgsqlDbType.Text, i => i.Content);
         Add("content_hash", NpgsqlDbType.Varchar, i => i.ContentHash);
         Add("created_at", NpgsqlDbType.TimestampTz, i => i.CreatedAt?.ToUniversalTime());
+        Add("updated_at", NpgsqlDbType.TimestampTz, i => i.UpdatedAt?.ToUniversalTime());
         Add("sequence", NpgsqlDbType.Integer, i => i.Sequence);
         Add("categories_json", NpgsqlDbType.Text, i => i.CategoriesJson);
         Add("metadata_json", NpgsqlDbType.Text, i => i.MetadataJson);

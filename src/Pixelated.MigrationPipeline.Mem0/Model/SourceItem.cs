@@ -32,6 +32,8 @@ public sealed record SourceItem
     /// <summary>The original creation instant, in UTC.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>When the source last changed the item, in UTC: mem0's <c>updated_at</c>/<c>updatedAt</c>, or for a memory read
+    /// from a history the time of its last UPDATE or DELETE event; null when the source has none.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 
     /// <summary>Conversation role as it appears in the source (<c>user</c>, <c>assistant</c>, <c>therapist</c>...); null for memories.</summary>
@@ -58,11 +60,27 @@ public sealed record SourceItem
     /// <summary><c>expiration_date</c> when present.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
-    /// <summary>Lifecycle state when the source marks the item as not live (deleted, archived, ...); null when live.</summary>
+    /// <summary>Lifecycle state when the source marks the item as not live (one of <see cref="InactiveReasons"/>); null when live.</summary>
     public string? InactiveReason { get; init; }
 
     /// <summary>Where the item came from, for error messages and the ledger.</summary>
     public required SourcePosition Position { get; init; }
+}
+
+/// <summary>The values of <see cref="SourceItem.InactiveReason"/>: why a memory is not live in its source.</summary>
+public static class InactiveReasons
+{
+    /// <summary>Deleted in the source: a history DELETE event, an OSS history row with <c>is_deleted</c>, OpenMemory state <c>deleted</c>.</summary>
+    public const string Deleted = "deleted";
+
+    /// <summary>Its <c>expiration_date</c> has passed.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>OpenMemory state <c>archived</c>.</summary>
+    public const string Archived = "archived";
+
+    /// <summary>OpenMemory state <c>paused</c>.</summary>
+    public const string Paused = "paused";
 }
 
 /// <summary>File and record position of a source record (never its content).</summary>

@@ -10,15 +10,16 @@ namespace Pixelated.MigrationPipeline.Mem0.Reading;
 /// <item>Each <c>input</c> message becomes a <see cref="SourceItemKind.ConversationMessage"/>:
 /// SourceId <c>{row id}:input:{index}</c>, Sequence = index, CreatedAt = the row's created_at, SessionId = the row's
 /// session_id or, when null, <c>mem0-history-{row id}</c>. A bad message fails alone; its siblings still come through.</item>
-/// <item>A DELETE row also yields the deleted memory (SourceId = memory_id, Content = old_memory,
-/// InactiveReason "deleted"): a listing never contains deleted memories, so this cannot duplicate one.
+/// <item>A DELETE row also yields the deleted memory (SourceId = memory_id, Content = old_memory, CreatedAt = the row's
+/// created_at, UpdatedAt = the row's updated_at (the event time), InactiveReason <see cref="InactiveReasons.Deleted"/>):
+/// a listing never contains deleted memories, so this cannot duplicate one.
 /// ADD/UPDATE memory states are NOT emitted: the current state is in the get_all listing under the same id,
 /// and a history file holds several states of one memory id.</item>
 /// </list>
 /// </summary>
 internal sealed class HistoryRecordMapper : IRecordMapper
 {
-    public const string DeletedReason = "deleted";
+    public const string DeletedReason = InactiveReasons.Deleted;
 
     public void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output)
     {
@@ -30,6 +31,9 @@ internal sealed class HistoryRecordMapper : IRecordMapper
         var userId = f.RequiredString("user_id");
         var eventName = f.RequiredString("event");
         var createdAt = f.Timestamp("created_at", required: true);
+        var isDelete = string.Equals(eventName, "DELETE", StringComparison.OrdinalIgnoreCase);
+        // The event time of a DELETE (the deleted memory's UpdatedAt): read with the other fields, so a malformed one fails the row.
+        var updatedAt = isDelete ? f.Timestamp("updated_at", required: false) : null;
         var sessionId = f.OptionalString("session_id");
         var agentId = f.OptionalString("agent_id");
         var appId = f.OptionalString("app_id");
@@ -56,7 +60,7 @@ internal sealed class HistoryRecordMapper : IRecordMapper
             }
         }
 
-        if (string.Equals(eventName, "DELETE", StringComparison.OrdinalIgnoreCase))
+        if (isDelete)
         {
             var old = record.TryGetProperty("old_memory", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             if (!string.IsNullOrWhiteSpace(old) && old != "None")
@@ -68,7 +72,7 @@ internal sealed class HistoryRecordMapper : IRecordMapper
                     SourceId = memoryId!,
                     Content = old,
                     CreatedAt = createdAt!.Value,
-                    UpdatedAt = f.Timestamp("updated_at", required: false),
+                    UpdatedAt = updatedAt,
                     SessionId = sessionId,
                     AgentId = agentId,
                     AppId = appId,

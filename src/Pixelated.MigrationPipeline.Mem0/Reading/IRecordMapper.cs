@@ -7,4 +7,10 @@ namespace Pixelated.MigrationPipeline.Mem0.Reading;
 internal interface IRecordMapper
 {
     void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output);
+
+    /// <summary>Called once after the file's last record: what a mapper that settles records across the file still holds
+    /// (<see cref="OssHistoryMapper"/>). Nothing for mappers that map each record on its own.</summary>
+    void Complete(ICollection<ReadOutcome> output)
+    {
+    }
 }

@@ -4,7 +4,8 @@ using Pixelated.MigrationPipeline.Mem0.Model;
 
 namespace Pixelated.MigrationPipeline.Mem0.Reading;
 
-/// <summary>Streams JSON arrays and JSON Lines through a mapper, with constant memory.</summary>
+/// <summary>Streams JSON arrays and JSON Lines through a mapper, with constant memory (but for what a mapper keeps until the
+/// records end: <see cref="IRecordMapper.Complete"/>).</summary>
 internal static class JsonSources
 {
     /// <summary>Records of one JSON array (or the single root record when <paramref name="path"/> is null).</summary>
@@ -35,6 +36,11 @@ internal static class JsonSources
                     yield return new RecordFailed(new SourcePosition(file, failure.Index, failure.ByteOffset), null, failure.Reason);
                     break;
             }
+        }
+
+        foreach (var outcome in Completed(mapper))
+        {
+            yield return outcome;
         }
     }
 
@@ -98,6 +104,19 @@ internal static class JsonSources
                 yield return outcome;
             }
         }
+
+        foreach (var outcome in Completed(mapper))
+        {
+            yield return outcome;
+        }
+    }
+
+    /// <summary>What the mapper still holds once the records ended (records read before a truncation included).</summary>
+    private static List<ReadOutcome> Completed(IRecordMapper mapper)
+    {
+        var outcomes = new List<ReadOutcome>();
+        mapper.Complete(outcomes);
+        return outcomes;
     }
 
     /// <summary>Runs a mapper; an unexpected exception fails that record only (never its siblings).</summary>

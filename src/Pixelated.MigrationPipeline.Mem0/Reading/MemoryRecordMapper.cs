@@ -93,7 +93,7 @@ internal sealed class MemoryRecordMapper(TimeProvider clock, MemoryMapping? mapp
             Categories = categories,
             Metadata = metadata,
             ExpiresAt = expiresAt,
-            InactiveReason = state ?? (expiresAt is { } e && e < clock.GetUtcNow() ? "expired" : null),
+            InactiveReason = state ?? (expiresAt is { } e && e < clock.GetUtcNow() ? InactiveReasons.Expired : null),
             Position = position,
         }));
     }
@@ -173,8 +173,12 @@ internal sealed class MemoryRecordMapper(TimeProvider clock, MemoryMapping? mapp
         {
             case null or "active":
                 return null;
-            case "paused" or "archived" or "deleted":
-                return state;
+            case "paused":
+                return InactiveReasons.Paused;
+            case "archived":
+                return InactiveReasons.Archived;
+            case "deleted":
+                return InactiveReasons.Deleted;
             default:
                 f.Fail("state", "unknown state (expected active, paused, archived or deleted)");
                 return null;

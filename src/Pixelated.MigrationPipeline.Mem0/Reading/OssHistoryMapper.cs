@@ -1,31 +1,35 @@
+using System.Globalization;
 using System.Text.Json;
 using Pixelated.MigrationPipeline.Mem0.Model;
 
 namespace Pixelated.MigrationPipeline.Mem0.Reading;
 
-/// <summary>One OSS history row, from JSON (Python O3 / TS O4) or from SQLite (history / memory_history).</summary>
+/// <summary>
+/// One OSS history row, from JSON (Python O3 / TS O4) or from SQLite (history / memory_history). <paramref name="Order"/>
+/// puts the rows of one memory in the order they were written when their times tie: the SQLite rowid, the TS integer
+/// row id, or else the row's position in its file.
+/// </summary>
 internal sealed record OssHistoryRow(
-    string? RowId, string? MemoryId, string? OldValue, string? Event, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt,
-    bool IsDeleted, DateTimeOffset? FirstCreatedAt = null);
+    string? RowId, string? MemoryId, string? OldValue, string? NewValue, string? Event, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt,
+    bool IsDeleted, long Order);
 
 /// <summary>
-/// OSS history rows (O3 Python 10-key / legacy 7-key, O4 TS <c>previous_value/new_value/action</c>, and the same rows
-/// of history.db). OSS rows carry no user id (only <c>actor_id</c>, the speaker name), so they need
-/// <see cref="Mem0ReaderOptions.FallbackUserId"/>.
-/// <list type="bullet">
-/// <item>A DELETE row (or <c>is_deleted</c> true) yields the deleted memory: SourceId = memory_id, Content = the old
-/// value, CreatedAt = the row's created_at (which is the memory's creation time) or, when null (TS, mem0 &lt; 1.0.8),
-/// the earliest created_at of the same memory; UpdatedAt = the deletion time; InactiveReason "deleted".</item>
-/// <item>ADD/UPDATE rows yield nothing: the live memory is in the get_all listing / vector store dump under the same id.</item>
-/// </list>
+/// OSS history rows (O3 Python 10-key / legacy 7-key, O4 TS <c>previous_value/new_value/action</c>; history.db rows go
+/// through <see cref="OssMemoryHistory"/> the same way). OSS rows carry no user id (only <c>actor_id</c>, the speaker
+/// name), so they need <see cref="Mem0ReaderOptions.FallbackUserId"/>. A memory's rows are collected while the file is
+/// read and settled once it ends (<see cref="Complete"/>): a history holds several states of one memory, in either order
+/// (Python oldest first, TS newest first), and only the last one is the memory. See <see cref="OssMemoryHistory"/> for
+/// what each memory yields. At most <see cref="MaxMemories"/> memories of one file are held; rows of further memories fail.
 /// </summary>
 internal sealed class OssHistoryMapper(string? fallbackUserId) : IRecordMapper
 {
     public const string NoUserReason =
         "OSS history rows carry no user id; read them with a fallback user id (Mem0ReaderOptions.FallbackUserId)";
 
-    private const int MaxRemembered = 100_000;
-    private readonly Dictionary<string, DateTimeOffset> _firstCreated = new(StringComparer.Ordinal);
+    /// <summary>Distinct memories one JSON history file may hold (each is kept until the file ends).</summary>
+    public const int MaxMemories = 100_000;
+
+    private readonly Dictionary<string, OssMemoryHistory> _memories = new(StringComparer.Ordinal);
 
     public void Map(JsonElement record, SourcePosition position, ICollection<ReadOutcome> output)
     {
@@ -35,8 +39,9 @@ internal sealed class OssHistoryMapper(string? fallbackUserId) : IRecordMapper
         var rowId = f.Id("id");
         var memoryId = f.Id("memory_id");
         var eventName = f.RequiredString("event", "action");
-        var old = f.OptionalString("old_memory", "previous_value");
-        var createdAt = f.Timestamp("created_at", required: false);
+        var old = f.OptionalString("old_memory", "previous_value", "prev_value");
+        var @new = f.OptionalString("new_memory", "new_value");
+        var createdAt = f.Timestamp(["created_at", "timestamp"], required: false);
         var updatedAt = f.Timestamp("updated_at", required: false);
         var deleted = record.TryGetProperty("is_deleted", out var d) && (d.ValueKind == JsonValueKind.True || (d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var n) && n != 0));
         if (f.Failed)
@@ -45,67 +50,165 @@ internal sealed class OssHistoryMapper(string? fallbackUserId) : IRecordMapper
             return;
         }
 
-        Map(new OssHistoryRow(rowId, memoryId, old, eventName, createdAt, updatedAt, deleted), position, output);
+        var order = long.TryParse(rowId, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric) ? numeric : position.RecordIndex;
+        Add(new OssHistoryRow(rowId, memoryId, old, @new, eventName, createdAt, updatedAt, deleted, order), position, output);
     }
 
-    public void Map(OssHistoryRow row, SourcePosition position, ICollection<ReadOutcome> output)
+    public void Add(OssHistoryRow row, SourcePosition position, ICollection<ReadOutcome> output)
     {
-        var first = row.FirstCreatedAt ?? row.CreatedAt;
-        if (row.MemoryId is not null && first is { } c && _firstCreated.Count < MaxRemembered)
+        if (Check(row, position, fallbackUserId) is { } failure)
         {
-            if (!_firstCreated.TryGetValue(row.MemoryId, out var known) || c < known)
+            output.Add(failure);
+            return;
+        }
+
+        if (!_memories.TryGetValue(row.MemoryId!, out var memory))
+        {
+            if (_memories.Count >= MaxMemories)
             {
-                _firstCreated[row.MemoryId] = c;
+                output.Add(new RecordFailed(position, "memory_id",
+                    $"the history file holds more than {MaxMemories:N0} memories, more than are kept to settle each one's last state; " +
+                    "split it, or stage the get_all listing or history.db instead", fallbackUserId, row.RowId));
+                return;
+            }
+
+            _memories[row.MemoryId!] = memory = new OssMemoryHistory(row.MemoryId!);
+        }
+
+        memory.Add(row, position);
+    }
+
+    /// <summary>Each memory of the file, in the order it first appeared, as its last state.</summary>
+    public void Complete(ICollection<ReadOutcome> output)
+    {
+        foreach (var memory in _memories.Values)
+        {
+            if (memory.Settle(fallbackUserId) is { } outcome)
+            {
+                output.Add(outcome);
             }
         }
 
-        var eventName = row.Event?.ToUpperInvariant();
-        if (eventName is not ("ADD" or "UPDATE" or "DELETE" or "NONE"))
+        _memories.Clear();
+    }
+
+    /// <summary>A row that cannot belong to a memory's history: an unknown event, or no memory id.</summary>
+    public static RecordFailed? Check(OssHistoryRow row, SourcePosition position, string? fallbackUserId)
+    {
+        if (OssMemoryHistory.EventOf(row) is null)
         {
-            output.Add(new RecordFailed(position, "event", "unknown history event (expected ADD, UPDATE or DELETE)", fallbackUserId, row.RowId));
-            return;
+            return new RecordFailed(position, "event", "unknown history event (expected ADD, UPDATE or DELETE)", fallbackUserId, row.RowId);
         }
 
-        if (eventName != "DELETE" && !row.IsDeleted)
+        return row.MemoryId is null
+            ? new RecordFailed(position, "memory_id", "required field is missing or null", fallbackUserId, row.RowId)
+            : null;
+    }
+}
+
+/// <summary>
+/// The history rows of one OSS memory, settled into what the memory is at the end of them:
+/// <list type="bullet">
+/// <item>Its last ADD/UPDATE (latest event time — <c>updated_at</c>, else <c>created_at</c> —, then UPDATE after ADD, then
+/// <see cref="OssHistoryRow.Order"/>) gives the live memory: SourceId = memory_id, Content = that row's new value,
+/// CreatedAt = the earliest created_at of the memory's rows (a row's created_at is the memory's creation time),
+/// UpdatedAt = that row's updated_at (for an UPDATE, the time of the update). This is the item the get_all listing that
+/// shows the new text yields (its user id being the fallback user id).</item>
+/// <item>A DELETE row (or <c>is_deleted</c> true) makes the memory deleted whatever else the rows say (a deleted memory
+/// never comes back: a new one gets a new id): Content = the deleted value (the row's old value, or else the last new
+/// value), CreatedAt as above (the DELETE row's updated_at when no row has a created_at), UpdatedAt = the DELETE row's
+/// updated_at (null when the source left it null: TS history and mem0 &lt; 1.0.8), InactiveReason
+/// <see cref="InactiveReasons.Deleted"/>.</item>
+/// <item>Rows without any text yield nothing; NONE rows only lend their times.</item>
+/// </list>
+/// The item's position is that of the row that settled it.
+/// </summary>
+internal sealed class OssMemoryHistory(string memoryId)
+{
+    private DateTimeOffset? _firstCreated;
+    private State? _live;
+    private State? _deleted;
+
+    public string MemoryId => memoryId;
+
+    private sealed record State(string? Text, DateTimeOffset? UpdatedAt, DateTimeOffset EventTime, int Rank, long Order, SourcePosition Position, string? RowId)
+    {
+        public bool After(State other) =>
+            (EventTime, Rank, Order).CompareTo((other.EventTime, other.Rank, other.Order)) > 0;
+    }
+
+    /// <summary>ADD, UPDATE, DELETE or NONE (upper case); null for anything else.</summary>
+    public static string? EventOf(OssHistoryRow row) => row.Event?.ToUpperInvariant() switch
+    {
+        "ADD" => "ADD",
+        "UPDATE" => "UPDATE",
+        "DELETE" => "DELETE",
+        "NONE" => "NONE",
+        _ => null,
+    };
+
+    public void Add(OssHistoryRow row, SourcePosition position)
+    {
+        if (row.CreatedAt is { } created && (_firstCreated is null || created < _firstCreated))
         {
-            return;
+            _firstCreated = created;
         }
 
-        if (string.IsNullOrWhiteSpace(row.OldValue) || row.OldValue == "None")
+        var eventName = EventOf(row);
+        var time = row.UpdatedAt ?? row.CreatedAt ?? DateTimeOffset.MinValue;
+        if (eventName == "DELETE" || row.IsDeleted)
         {
-            return; // nothing was deleted that we could migrate
+            var state = new State(Text(row.OldValue), row.UpdatedAt, time, 2, row.Order, position, row.RowId);
+            if (_deleted is null || state.After(_deleted))
+            {
+                _deleted = state;
+            }
+        }
+        else if (eventName is "ADD" or "UPDATE" && Text(row.NewValue) is { } text)
+        {
+            var state = new State(text, row.UpdatedAt, time, eventName == "UPDATE" ? 1 : 0, row.Order, position, row.RowId);
+            if (_live is null || state.After(_live))
+            {
+                _live = state;
+            }
+        }
+    }
+
+    /// <summary>The memory as its rows leave it, a failure naming what is missing, or null when the rows hold no text.</summary>
+    public ReadOutcome? Settle(string? userId)
+    {
+        var settled = _deleted ?? _live;
+        var text = _deleted is not null ? _deleted.Text ?? _live?.Text : _live?.Text;
+        if (settled is null || text is null)
+        {
+            return null;
         }
 
-        if (row.MemoryId is null)
-        {
-            output.Add(new RecordFailed(position, "memory_id", "required field is missing or null", fallbackUserId, row.RowId));
-            return;
-        }
-
-        var created = row.CreatedAt ?? row.FirstCreatedAt ?? (_firstCreated.TryGetValue(row.MemoryId, out var f) ? f : row.UpdatedAt);
+        var created = _firstCreated ?? settled.UpdatedAt;
         if (created is null)
         {
-            output.Add(new RecordFailed(position, "created_at",
-                "DELETE row has no timestamps (TS history, mem0 < 1.0.8) and no other row of this memory has one", fallbackUserId, row.RowId));
-            return;
+            return new RecordFailed(settled.Position, "created_at",
+                "no history row of this memory has a timestamp (TS history and mem0 < 1.0.8 leave DELETE rows without one)", userId, settled.RowId);
         }
 
-        if (fallbackUserId is null)
+        if (userId is null)
         {
-            output.Add(new RecordFailed(position, "user_id", NoUserReason, null, row.RowId));
-            return;
+            return new RecordFailed(settled.Position, "user_id", OssHistoryMapper.NoUserReason, null, settled.RowId);
         }
 
-        output.Add(new ItemRead(new SourceItem
+        return new ItemRead(new SourceItem
         {
-            UserId = fallbackUserId,
+            UserId = userId,
             Kind = SourceItemKind.Memory,
-            SourceId = row.MemoryId,
-            Content = row.OldValue,
+            SourceId = memoryId,
+            Content = text,
             CreatedAt = created.Value,
-            UpdatedAt = row.UpdatedAt,
-            InactiveReason = HistoryRecordMapper.DeletedReason,
-            Position = position,
-        }));
+            UpdatedAt = settled.UpdatedAt,
+            InactiveReason = _deleted is null ? null : InactiveReasons.Deleted,
+            Position = settled.Position,
+        });
     }
+
+    /// <summary>A value that holds text: not null, blank, or Python's <c>"None"</c> written as a string.</summary>
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) || value == "None" ? null : value;
 }

@@ -11,8 +11,9 @@ namespace Pixelated.MigrationPipeline.Mem0.Reading;
 /// <summary>
 /// O3/O4 SQLite files, opened read-only and streamed with a data reader:
 /// <list type="bullet">
-/// <item><c>history</c> (Python) / <c>memory_history</c> (TS): rows through <see cref="OssHistoryMapper"/> (DELETE →
-/// deleted memory; needs the fallback user id). Position <c>file!history</c>, record index = row number.</item>
+/// <item><c>history</c> (Python) / <c>memory_history</c> (TS): each memory's rows settled by <see cref="OssMemoryHistory"/>
+/// into the memory as its last event left it (live with its last text, or deleted; needs the fallback user id).
+/// Position <c>file!history</c>, record index = row number.</item>
 /// <item><c>messages</c> (rolling window of the last 10 raw messages per scope): each row → ConversationMessage.
 /// The scope <c>agent_id=…&amp;run_id=…&amp;user_id=…</c> (TS: %-escaped) gives the user (else the fallback user), the
 /// agent and the run; SessionId = run_id, or <c>mem0-messages-&lt;16 hex of sha256(scope)&gt;</c> when the scope has no run.
@@ -111,42 +112,61 @@ internal static class SqliteHistory
     private static string Col(HashSet<string> columns, params string[] names) =>
         names.FirstOrDefault(columns.Contains) is { } n ? $"\"{n}\"" : "NULL";
 
+    /// <summary>
+    /// The rows sorted by memory (then as written), so each memory's rows come together and the memory is settled
+    /// (<see cref="OssMemoryHistory"/>) as soon as the next one starts: one memory's rows in memory at a time. A row's record
+    /// index is still its number in the table's write (rowid) order.
+    /// </summary>
     private static async IAsyncEnumerable<ReadOutcome> ReadHistoryAsync(
         SqliteConnection connection, string table, HashSet<string> c, string label, Mem0ReaderOptions options, [EnumeratorCancellation] CancellationToken ct)
     {
-        var mapper = new OssHistoryMapper(options.FallbackUserId);
+        var user = options.FallbackUserId;
         await using var cmd = connection.CreateCommand();
-        var memoryId = Col(c, "memory_id");
-        var createdAt = Col(c, "created_at", "timestamp");
+        // The 2024-2025 Python schema has both new_memory and new_value; either may hold the text.
+        var newValue = c.Contains("new_memory") && c.Contains("new_value") ? "COALESCE(\"new_memory\", \"new_value\")" : Col(c, "new_memory", "new_value");
         cmd.CommandText =
-            $"SELECT {Col(c, "id")}, {memoryId}, {Col(c, "old_memory", "previous_value", "prev_value")}, {Col(c, "event", "action")}, " +
-            $"{createdAt}, {Col(c, "updated_at")}, {Col(c, "is_deleted")}, " +
-            $"(SELECT MIN(a.{createdAt}) FROM \"{table}\" a WHERE a.{memoryId} = h.{memoryId}) " +
-            $"FROM \"{table}\" h ORDER BY h.rowid";
+            $"SELECT {Col(c, "id")}, {Col(c, "memory_id")}, {Col(c, "old_memory", "previous_value", "prev_value")}, {newValue}, " +
+            $"{Col(c, "event", "action")}, {Col(c, "created_at", "timestamp")}, {Col(c, "updated_at")}, {Col(c, "is_deleted")}, " +
+            "rowid, ROW_NUMBER() OVER (ORDER BY rowid) - 1 " +
+            $"FROM \"{table}\" ORDER BY {Col(c, "memory_id")}, rowid";
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        long index = 0;
-        var outcomes = new List<ReadOutcome>(2);
+        OssMemoryHistory? memory = null;
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            var position = new SourcePosition(label, index++);
-            outcomes.Clear();
-            var created = Time(r, 4, "created_at", out var createdProblem);
-            var updated = Time(r, 5, "updated_at", out var updatedProblem);
-            var first = Time(r, 7, "created_at", out _);
+            var position = new SourcePosition(label, r.GetInt64(9));
+            var created = Time(r, 5, "created_at", out var createdProblem);
+            var updated = Time(r, 6, "updated_at", out var updatedProblem);
             if ((createdProblem ?? updatedProblem) is { } problem)
             {
-                outcomes.Add(new RecordFailed(position, createdProblem is null ? "updated_at" : "created_at", problem, options.FallbackUserId, Text(r, 0)));
-            }
-            else
-            {
-                var deleted = !r.IsDBNull(6) && r.GetValue(6) is long l && l != 0;
-                mapper.Map(new OssHistoryRow(Text(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), created, updated, deleted, first), position, outcomes);
+                yield return new RecordFailed(position, createdProblem is null ? "updated_at" : "created_at", problem, user, Text(r, 0));
+                continue;
             }
 
-            foreach (var o in outcomes)
+            var deleted = !r.IsDBNull(7) && r.GetValue(7) is long l && l != 0;
+            var row = new OssHistoryRow(Text(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), created, updated, deleted, r.GetInt64(8));
+            if (OssHistoryMapper.Check(row, position, user) is { } failure)
             {
-                yield return o;
+                yield return failure;
+                continue;
             }
+
+            if (memory is not null && memory.MemoryId != row.MemoryId)
+            {
+                if (memory.Settle(user) is { } settled)
+                {
+                    yield return settled;
+                }
+
+                memory = null;
+            }
+
+            memory ??= new OssMemoryHistory(row.MemoryId!);
+            memory.Add(row, position);
+        }
+
+        if (memory?.Settle(user) is { } last)
+        {
+            yield return last;
         }
     }
 

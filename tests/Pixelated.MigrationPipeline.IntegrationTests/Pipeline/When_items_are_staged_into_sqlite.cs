@@ -114,7 +114,7 @@ public sealed class When_items_are_staged_into_sqlite : IDisposable
             var columns = new List<string>();
             await using (var reader = await columnsQuery.ExecuteReaderAsync())
                 while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-            Assert.Equal(17, columns.Count);
+            Assert.Equal(20, columns.Count);
             await using var rows = connection.CreateCommand();
             rows.CommandText = $"SELECT {string.Join(" || ' | ' || ", columns.Select(c => $"'{c}=' || typeof(\"{c}\") || ':' || quote(\"{c}\")"))} " +
                                "FROM staged_items ORDER BY item_key";

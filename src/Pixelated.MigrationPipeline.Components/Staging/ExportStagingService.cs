@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pixelated.MigrationPipeline.Components.Sync;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -60,6 +61,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         foreach (var row in resolution.FailedRows)
             logger.LogWarning("Users file row {Row} failed: {Problem}", row.Row, row.Reason);
         await StagedUsers.RecordAsync(db, runId, resolution, clock.GetUtcNow(), ct);
+        await AbsentUsers.AddAsync(db, runId, clock.GetUtcNow(), ct);
         return new StagingResult(tally.Users, items, tally.Failed + resolution.FailedRows.Count);
     }
 

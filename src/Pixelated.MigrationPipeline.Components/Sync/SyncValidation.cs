@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep.Api;
@@ -13,12 +15,22 @@ namespace Pixelated.MigrationPipeline.Components.Sync;
 public static class SyncValidation
 {
     /// <summary>
-    /// A sync found every item as an earlier run migrated it and sent Zep nothing for the user: there is nothing new to
-    /// read back.
+    /// A sync of a newer export found every item of the user as an earlier run migrated it and sent Zep nothing for it:
+    /// there is nothing new to read back. A rerun of the same export files is how an operator asks for the check again, so
+    /// it reads back as any run does.
     /// </summary>
-    public static bool NothingChanged(RunUser user, IReadOnlyList<StagedItem> settled) =>
-        user.ZepRequests == 0 && settled.Count > 0
+    public static bool NothingChanged(RunUser user, IReadOnlyList<StagedItem> settled, bool newerExport) =>
+        newerExport && user.ZepRequests == 0 && settled.Count > 0
         && settled.All(i => i.Kind != StagedItemKind.Unreadable && i.Status == ItemStatus.Migrated && i.Change == ItemChange.Unchanged);
+
+    /// <summary>Whether the run syncs other export files than the sync before it (a newer export of its source).</summary>
+    public static async Task<bool> IsNewerExportAsync(LedgerDbContext db, Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.PreviousRunId, r.SourceFiles }).SingleOrDefaultAsync(ct);
+        if (run?.PreviousRunId is not { } previous) return false;
+        var before = await db.Runs.AsNoTracking().Where(r => r.Id == previous).Select(r => r.SourceFiles).SingleOrDefaultAsync(ct);
+        return before is not null && before != run.SourceFiles;
+    }
 
     /// <summary>The versions this run wrote, for the planner (message order does not change a message's key, so generations are not needed).</summary>
     public static SyncContext ContextOf(IReadOnlyList<StagedItem> written) =>

@@ -39,7 +39,7 @@ public sealed class UserValidationService(LedgerDbContext db, ZepClient zep, IOp
         // left on purpose (then they are expected, as superseded versions are: SupersededEpisodes).
         var written = settled.Where(i => i.Kind != StagedItemKind.Unreadable && i.Change != ItemChange.Deleted).ToList();
         var items = written.Where(i => i.Status == ItemStatus.Migrated).ToList();
-        if (SyncValidation.NothingChanged(user, settled))
+        if (SyncValidation.NothingChanged(user, settled, await SyncValidation.IsNewerExportAsync(db, runId, ct)))
         {
             // A sync that found every item as an earlier run migrated it, and sent Zep nothing: what this ledger confirmed
             // then still holds, and nothing is read back (`validate` reads it back on demand).

@@ -10,6 +10,10 @@ namespace Pixelated.MigrationPipeline.IntegrationTests.Sync;
 public static class SyncExports
 {
     public const string User = "sync-patient";
+    /// <summary>A user of the first export only: absent from the newer (full) export, all of its memories were deleted in the source.</summary>
+    public const string Leaver = "sync-leaver";
+    /// <summary>A user whose one memory is the same in both exports: a sync sends Zep nothing for it.</summary>
+    public const string Steady = "sync-steady";
     public const string Session = "weekly-check-in";
     public static readonly DateTimeOffset Changed = new(2026, 2, 9, 10, 30, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Start = new(2026, 2, 2, 9, 0, 0, TimeSpan.Zero);
@@ -37,14 +41,18 @@ public static class SyncExports
     private static string[] Write(string folder, string stamp, (string Id, string Text, DateTimeOffset Created, DateTimeOffset? Updated)[] memories,
         Dictionary<string, object?>[] history)
     {
+        var leaver = (stamp == "2026-02-02" ? new[] { (Id: "l1", Text: "Moved to another clinic.", User: Leaver) } : [])
+            .Append((Id: "s1", Text: "Keeps a steady routine.", User: Steady)).ToArray();
         Directory.CreateDirectory(folder);
         var page = Path.Combine(folder, $"clinic-memories-{stamp}.json");
         File.WriteAllText(page, JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["count"] = memories.Length, ["next"] = null, ["previous"] = null,
-            ["results"] = memories.Select(m => new Dictionary<string, object?>
+            ["count"] = memories.Length + leaver.Length, ["next"] = null, ["previous"] = null,
+            ["results"] = memories.Select(m => (m.Id, m.Text, User, Created: m.Created, Updated: m.Updated))
+                .Concat(leaver.Select(l => (l.Id, l.Text, l.User, Created: Start, Updated: (DateTimeOffset?)null)))
+                .Select(m => new Dictionary<string, object?>
             {
-                ["id"] = m.Id, ["memory"] = m.Text, ["user_id"] = User, ["agent_id"] = null, ["app_id"] = null, ["session_id"] = null,
+                ["id"] = m.Id, ["memory"] = m.Text, ["user_id"] = m.User, ["agent_id"] = null, ["app_id"] = null, ["session_id"] = null,
                 ["metadata"] = null, ["categories"] = new[] { "health" }, ["structured_attributes"] = null, ["replaced_by"] = null,
                 ["synthesized"] = false, ["expiration_date"] = null,
                 ["created_at"] = m.Created.ToString("O"), ["updated_at"] = m.Updated?.ToString("O"),

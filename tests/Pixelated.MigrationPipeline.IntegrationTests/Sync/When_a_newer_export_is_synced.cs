@@ -80,6 +80,8 @@ public sealed class When_a_newer_export_is_synced(ITestOutputHelper output) : ID
             Assert.Equal(ItemChange.New, changes["message:h3:input:0"]);
             Assert.Equal(ItemChange.Unchanged, changes["message:h1:input:0"]);
             Assert.Equal(firstRun.RunId, sync.PreviousRunId);
+            Assert.Equal(0, sync.UserRequests[SyncExports.Steady]); // unchanged: no write, no read-back
+            Assert.Equal(ItemChange.Unchanged, changes["memory:s1"]);
         }
 
         var third = await RunAsync(zep, ledger, writeMode, new RunRequest(newer, Source: "clinic", PropagateDeletes: propagateDeletes));
@@ -87,10 +89,36 @@ public sealed class When_a_newer_export_is_synced(ITestOutputHelper output) : ID
         Assert.Equal(RunStatus.Completed, third.Report.Status);
         Assert.True(third.Report.AllUsersVerified);
         Assert.Equal((after.Users, after.Threads, after.Messages, after.Episodes), (afterThird.Users, afterThird.Threads, afterThird.Messages, afterThird.Episodes));
-        Assert.Equal(0, third.Report.ZepRequests); // unchanged items cost nothing: no write, no read-back
+        // A rerun of the same files writes nothing (it reads back, as a rerun asked to check does).
+        Assert.Equal((after.Requests.GetValueOrDefault("201"), after.Requests.GetValueOrDefault("202")),
+            (afterThird.Requests.GetValueOrDefault("201"), afterThird.Requests.GetValueOrDefault("202")));
     }
 
-    private sealed record SyncRun(Guid RunId, RunReport Report, IReadOnlyDictionary<string, ItemChange> Changes, Guid? PreviousRunId);
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_full_export_without_a_user_deletes_its_memories_in_the_source_and_propagates_only_when_asked(bool propagateDeletes)
+    {
+        var first = SyncExports.WriteFirst(_folder.File("week-1"));
+        var newer = SyncExports.WriteNewer(_folder.File("week-2"));
+        await using var zep = await ZepEmulatorHost.StartAsync(new EmulatorOptions());
+        await RunAsync(zep, "ledger.db", "sequential", new RunRequest(first, Source: "clinic"));
+        Assert.Single(zep.Store.GetEpisodes(SyncExports.Leaver));
+
+        var sync = await RunAsync(zep, "ledger.db", "sequential", new RunRequest(newer, Source: "clinic", FullExport: true, PropagateDeletes: propagateDeletes));
+
+        Assert.Equal(RunStatus.Completed, sync.Report.Status);
+        Assert.True(sync.Report.AllUsersVerified, string.Join("; ", sync.Report.Findings.Select(f => $"{f.ItemKey} {f.Kind} {f.Field}")));
+        Assert.Equal(2, sync.Report.Users.Total); // the leaver joined the run to have its memories recorded as deleted
+        Assert.Equal(ItemChange.Deleted, sync.Changes["memory:l1"]);
+        Assert.Equal(ItemChange.Deleted, sync.Changes["memory:m2"]);
+        Assert.Equal(propagateDeletes ? 0 : 1, zep.Store.GetEpisodes(SyncExports.Leaver).Count);
+        Assert.Equal(propagateDeletes ? 0 : 1, zep.Store.GetEpisodes(SyncExports.User).Count(e => Mem0Id(e) == "m2"));
+        Assert.NotNull(zep.Store.GetUser(SyncExports.Leaver)); // the user stays: only its memories were deleted in the source
+    }
+
+    private sealed record SyncRun(Guid RunId, RunReport Report, IReadOnlyDictionary<string, ItemChange> Changes, Guid? PreviousRunId,
+        IReadOnlyDictionary<string, long> UserRequests);
 
     private async Task<SyncRun> RunAsync(ZepEmulatorHost zep, string ledgerFile, string writeMode, RunRequest request)
     {
@@ -108,7 +136,8 @@ public sealed class When_a_newer_export_is_synced(ITestOutputHelper output) : ID
             var db = services.GetRequiredService<LedgerDbContext>();
             var changes = await db.StagedItems.Where(i => i.RunId == runId).ToDictionaryAsync(i => i.ItemKey, i => i.Change);
             var previous = await db.Runs.Where(r => r.Id == runId).Select(r => r.PreviousRunId).SingleAsync();
-            return new SyncRun(runId, report, changes, previous);
+            var requests = await db.RunUsers.Where(u => u.RunId == runId).ToDictionaryAsync(u => u.UserKey, u => u.ZepRequests);
+            return new SyncRun(runId, report, changes, previous, requests);
         });
     }
 

@@ -49,12 +49,18 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
         return run.Id;
     }
 
-    /// <summary>The last run of <paramref name="source"/> that finished (not a dry run): the sync this run follows.</summary>
-    private Task<Guid?> PreviousSyncAsync(string source, CancellationToken ct) =>
-        db.Runs.AsNoTracking()
+    /// <summary>
+    /// The last run of <paramref name="source"/> that finished (not a dry run): the sync this run follows. Ordered here, not
+    /// in SQL: SQLite cannot order by DateTimeOffset (a source's finished runs are few).
+    /// </summary>
+    private async Task<Guid?> PreviousSyncAsync(string source, CancellationToken ct)
+    {
+        var finished = await db.Runs.AsNoTracking()
             .Where(r => r.SourceName == source && !r.DryRun && r.FinishedAt != null
                         && (r.Status == RunStatus.Completed || r.Status == RunStatus.CompletedWithErrors))
-            .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.Id, r.FinishedAt }).ToListAsync(ct);
+        return finished.OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefault();
+    }
 
     /// <summary>The message that (re)stages a run; staging is idempotent, so resuming an interrupted ingest sends it again.</summary>
     public static IngestExport IngestMessage(MigrationRun run) =>

@@ -51,8 +51,9 @@ public static class ReportPrinter
     }
 
     /// <summary>
-    /// The run as a sync: source, previous run, choices, the source's lag and the counts by change; with <paramref name="full"/>
-    /// also the items whose episodes the run deleted in Zep (user and item key).
+    /// The run as a sync, as the API's report has it (<see cref="SyncFigures"/>): source, previous run, choices, the source's lag
+    /// and the counts by change, and how many items' episodes the run deleted in Zep; with <paramref name="full"/> also those
+    /// items (user and item key).
     /// </summary>
     private static Dictionary<string, object?> SyncJson(SyncFigures sync, bool full)
     {
@@ -62,9 +63,7 @@ public static class ReportPrinter
             ["previousRunId"] = sync.PreviousRunId,
             ["fullExport"] = sync.FullExport,
             ["propagateDeletes"] = sync.PropagateDeletes,
-            ["lastSyncRunId"] = sync.Lag?.LastSyncRunId,
-            ["lastSyncFinishedAt"] = sync.Lag?.LastSyncFinishedAt,
-            ["lagSeconds"] = sync.Lag?.LagSeconds,
+            ["lag"] = sync.Lag,
             ["memories"] = sync.Memories,
             ["messages"] = sync.Messages,
             ["episodesDeletedInZep"] = sync.DeletedInZep.Count,

@@ -32,7 +32,8 @@ public static class MigrationEndpoints
 
         var o = input.Options;
         var runId = await launcher.StartAsync(new RunRequest(input.Paths, o.DryRun, o.AssignUserId, o.Users, o.Session, o.MaxUsersInFlight,
-            StartedVia: "api", RequestedBy: http.User.Identity?.Name, UsersFile: input.UsersFile, UserPrefix: o.UserPrefix, UpdateUsers: o.UpdateUsers), ct);
+            StartedVia: "api", RequestedBy: http.User.Identity?.Name, UsersFile: input.UsersFile, UserPrefix: o.UserPrefix, UpdateUsers: o.UpdateUsers,
+            Source: o.Source, FullExport: o.FullExport, PropagateDeletes: o.PropagateDeletes), ct);
         http.SetRunId(runId);
         var location = RunLinks.Run(runId);
         return TypedResults.Accepted(location, new StartedRun(runId, RunStatus.Created, location));

@@ -8,7 +8,8 @@ public static class RunQueryEndpoints
 {
     public static void MapRunQueries(this RouteGroupBuilder api)
     {
-        api.MapGet("/migrations", ListAsync).WithName("ListMigrations").WithSummary("The most recent runs first")
+        api.MapGet("/migrations", ListAsync).WithName("ListMigrations")
+            .WithSummary("The most recent runs first, each with its source and previous sync; per source, its last finished sync and the lag")
             .Produces<RunList>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/migrations/{id:guid}", GetAsync).WithName("GetMigration").WithSummary("A run's status, progress, rate and ETA")
             .Produces<RunStatusView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -24,7 +25,8 @@ public static class RunQueryEndpoints
     private static async Task<IResult> ListAsync(RunReportQuery query, int? take, CancellationToken ct)
     {
         if (take is < 1 or > 1000) return ApiProblems.BadRequest("'take' must be between 1 and 1000.");
-        return TypedResults.Ok(new RunList(await query.ListAsync(take ?? 50, ct)));
+        var listing = await query.ListWithSourcesAsync(take ?? 50, ct);
+        return TypedResults.Ok(new RunList(listing.Runs, listing.Sources));
     }
 
     private static async Task<IResult> GetAsync(Guid id, RunReportQuery query, CancellationToken ct) =>
@@ -55,7 +57,8 @@ public static class RunQueryEndpoints
     }
 }
 
-public sealed record RunList(IReadOnlyList<RunSummary> Runs);
+/// <summary>The runs list: the runs, and per source they name its chain of syncs (finished syncs, the last one, the lag in seconds).</summary>
+public sealed record RunList(IReadOnlyList<RunSummary> Runs, IReadOnlyList<SourceLag> Sources);
 
 public sealed record UserList(Guid RunId, IReadOnlyList<UserLine> Users);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pixelated.MigrationPipeline.Components.Runs;
 
 namespace Pixelated.MigrationPipeline.Api.Endpoints;
 
@@ -17,6 +18,15 @@ namespace Pixelated.MigrationPipeline.Api.Endpoints;
 /// </param>
 /// <param name="UserPrefix">Put before the mem0 id of every user the users file does not map.</param>
 /// <param name="UpdateUsers">Patch users that already exist in Zep to the planned role, e-mail and names.</param>
+/// <param name="Source">
+/// The mem0 source the export comes from: its runs form one chain of syncs (each migrates only what changed since the last).
+/// Default: the export's file name without its date stamp. At most 300 characters, without control characters.
+/// </param>
+/// <param name="FullExport">The export holds every live memory: a memory migrated before and absent from it was deleted in the source.</param>
+/// <param name="PropagateDeletes">
+/// Delete in Zep the episodes of memories deleted in the source (marked deleted, or absent from a full export): audited,
+/// listed in the report. Without it they are left in Zep and counted.
+/// </param>
 public sealed record StartMigrationRequest(
     string? Path = null,
     bool DryRun = false,
@@ -26,7 +36,10 @@ public sealed record StartMigrationRequest(
     string? AssignUserId = null,
     string? UsersFile = null,
     string? UserPrefix = null,
-    bool UpdateUsers = false)
+    bool UpdateUsers = false,
+    string? Source = null,
+    bool FullExport = false,
+    bool PropagateDeletes = false)
 {
     private const int MaxIdLength = 500;
 
@@ -44,6 +57,8 @@ public sealed record StartMigrationRequest(
         if (AssignUserId is { Length: > MaxIdLength }) errors["assignUserId"] = [$"at most {MaxIdLength} characters"];
         if (UserPrefix is { } prefix && (prefix.Length > MaxPrefixLength || prefix.Any(char.IsControl)))
             errors["userPrefix"] = [$"at most {MaxPrefixLength} characters, without control characters"];
+        if (Source is { } source && (string.IsNullOrWhiteSpace(source) || source.Length > SourceNames.MaxLength || source.Any(char.IsControl)))
+            errors["source"] = [$"1 to {SourceNames.MaxLength} characters, without control characters"];
         return errors;
     }
 
@@ -60,6 +75,9 @@ public sealed record StartMigrationRequest(
             UsersFile is null ? null : "usersFile set",
             UserPrefix is null ? null : "userPrefix set",
             UpdateUsers ? "updateUsers=true" : null,
+            Source is null ? null : "source set",
+            FullExport ? "fullExport=true" : null,
+            PropagateDeletes ? "propagateDeletes=true" : null,
         }.Where(s => s is not null));
 
     /// <summary>From multipart form fields; <c>users</c> may repeat or be comma separated. Null with an error for unreadable values.</summary>
@@ -72,6 +90,10 @@ public sealed record StartMigrationRequest(
         if (One("dryRun") is { } d && !TryParseBool(d, out dryRun)) errors["dryRun"] = ["must be true or false"];
         var updateUsers = false;
         if (One("updateUsers") is { } uu && !TryParseBool(uu, out updateUsers)) errors["updateUsers"] = ["must be true or false"];
+        var fullExport = false;
+        if (One("fullExport") is { } fe && !TryParseBool(fe, out fullExport)) errors["fullExport"] = ["must be true or false"];
+        var propagateDeletes = false;
+        if (One("propagateDeletes") is { } pd && !TryParseBool(pd, out propagateDeletes)) errors["propagateDeletes"] = ["must be true or false"];
         int? max = null;
         if (One("maxUsersInFlight") is { } m)
         {
@@ -84,7 +106,7 @@ public sealed record StartMigrationRequest(
         return errors.Count > 0
             ? (null, errors)
             : (new StartMigrationRequest(One("path"), dryRun, users is { Count: > 0 } ? users : null, One("session"), max, One("assignUserId"),
-                One("usersFile"), One("userPrefix"), updateUsers), errors);
+                One("usersFile"), One("userPrefix"), updateUsers, One("source"), fullExport, propagateDeletes), errors);
     }
 
     private static bool TryParseBool(string value, out bool result)

@@ -12,6 +12,7 @@ namespace Pixelated.MigrationPipeline.Cli.Commands;
 /// Reads the exports (and the users file) without writing anything anywhere and prints the detected format, users, items by
 /// kind, date range, each user's Zep id, role and users file row, and every problem found.
 /// Exit code 0 when nothing is wrong, 3 when problems were found, 1 when it could not run.
+/// With <c>--diff</c> (<c>inspect OLD NEW --diff</c>) or <c>--diff-against RUN</c> it previews a sync instead (<see cref="InspectDiff"/>).
 /// </summary>
 public static class InspectCommand
 {
@@ -22,9 +23,14 @@ public static class InspectCommand
         var assignUser = new Option<string?>("--assign-user") { Description = "User id for records of formats that carry none" };
         var usersFile = UsersOptions.UsersFile();
         var userPrefix = UsersOptions.UserPrefix();
+        var diff = new Option<bool>("--diff") { Description = "Preview a sync: compare two exports, OLD NEW (each a file or a folder), per user" };
+        var diffAgainst = new Option<Guid?>("--diff-against") { Description = "Preview a sync: compare the export with what run RUN (and the syncs before it) migrated" };
+        var fullExport = SyncOptions.FullExport();
+        var bus = CommonOptions.Bus();
+        bus.Description = "With --diff-against: which ledger holds the run (inmemory: the SQLite file; rabbitmq: PostgreSQL)";
 
-        var command = new Command("inspect", "Preflight: read exports without writing anything and report what a migration would find")
-            { paths, json, assignUser, usersFile, userPrefix };
+        var command = new Command("inspect", "Preflight: read exports without writing anything and report what a migration would find, or preview a sync")
+            { paths, json, assignUser, usersFile, userPrefix, diff, diffAgainst, fullExport, bus };
         command.SetAction(async (result, ct) =>
         {
             var given = result.GetValue(paths)!;
@@ -34,6 +40,10 @@ public static class InspectCommand
                 await error.WriteLineAsync($"error: not found: {string.Join(", ", missing)}");
                 return ExitCodes.CouldNotRun;
             }
+            var against = result.GetValue(diffAgainst);
+            if (result.GetValue(diff) || against is not null || result.GetValue(fullExport))
+                return await PreviewSyncAsync(given, result.GetValue(diff), against, result.GetValue(assignUser), result.GetValue(fullExport),
+                    result.GetValue(json), result.GetValue(bus)!, output, error, ct);
             var usersPath = result.GetValue(usersFile) is { Length: > 0 } f ? f : null;
             var prefix = result.GetValue(userPrefix) is { Length: > 0 } p ? p : null;
             var (ok, users) = await UsersOptions.CheckAsync(usersPath, prefix, error, warn: false);
@@ -65,6 +75,29 @@ public static class InspectCommand
             return clean ? ExitCodes.Success : ExitCodes.FinishedWithErrors;
         });
         return command;
+    }
+
+    private static async Task<int> PreviewSyncAsync(string[] paths, bool diff, Guid? against, string? assignUser, bool fullExport, bool json,
+        string bus, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (diff && against is not null)
+        {
+            await error.WriteLineAsync("error: use either --diff OLD NEW or NEW --diff-against RUN");
+            return ExitCodes.CouldNotRun;
+        }
+        if (against is { } runId)
+            return await InspectDiff.AgainstRunAsync(paths, runId, assignUser, fullExport, json, bus, output, error, ct);
+        if (!diff)
+        {
+            await error.WriteLineAsync("error: --full-export applies to a sync preview: --diff OLD NEW, or NEW --diff-against RUN");
+            return ExitCodes.CouldNotRun;
+        }
+        if (paths.Length != 2)
+        {
+            await error.WriteLineAsync("error: --diff compares two exports: OLD NEW (each a file or a folder)");
+            return ExitCodes.CouldNotRun;
+        }
+        return await InspectDiff.TwoExportsAsync(paths[0], paths[1], assignUser, fullExport, json, output, ct);
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace Pixelated.MigrationPipeline.Cli.Commands;
 
 /// <summary>
 /// <c>migrate &lt;file-or-folder&gt;... [--user ID]... [--session ID] [--users FILE] [--user-prefix PREFIX] [--update-users]
-/// [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>: runs a whole migration (or one user's, or one conversation's), shows its progress on a terminal, and prints its report.
+/// [--source NAME] [--full-export] [--propagate-deletes] [--dry-run] [--json] [--bus inmemory|rabbitmq]</c>: runs a whole migration
+/// (or one user's, or one conversation's), or one sync of a source migrated before, shows its progress on a terminal, and prints its report.
 /// </summary>
 public static class MigrateCommand
 {
@@ -27,16 +28,22 @@ public static class MigrateCommand
         var usersFile = UsersOptions.UsersFile();
         var userPrefix = UsersOptions.UserPrefix();
         var updateUsers = UsersOptions.UpdateUsers();
+        var source = SyncOptions.Source();
+        var fullExport = SyncOptions.FullExport();
+        var propagateDeletes = SyncOptions.PropagateDeletes();
 
         var command = new Command("migrate", "Migrate mem0 export files into Zep and print the report")
-            { paths, dryRun, json, bus, timeout, verbose, assignUser, users, session, cap, usersFile, userPrefix, updateUsers };
+            { paths, dryRun, json, bus, timeout, verbose, assignUser, users, session, cap, usersFile, userPrefix, updateUsers, source, fullExport, propagateDeletes };
         command.SetAction((result, ct) =>
         {
             var request = new RunRequest(result.GetValue(paths)!, result.GetValue(dryRun), result.GetValue(assignUser),
                 result.GetValue(users) is { Length: > 0 } u ? u : null, result.GetValue(session), result.GetValue(cap),
                 UsersFile: result.GetValue(usersFile) is { Length: > 0 } f ? f : null,
                 UserPrefix: result.GetValue(userPrefix) is { Length: > 0 } p ? p : null,
-                UpdateUsers: result.GetValue(updateUsers));
+                UpdateUsers: result.GetValue(updateUsers),
+                Source: result.GetValue(source) is { } s && !string.IsNullOrWhiteSpace(s) ? s : null,
+                FullExport: result.GetValue(fullExport),
+                PropagateDeletes: result.GetValue(propagateDeletes));
             return RunAsync(request, result.GetValue(bus)!, result.GetValue(json), result.GetValue(timeout), result.GetValue(verbose), output, error, ct);
         });
         return command;
@@ -49,6 +56,11 @@ public static class MigrateCommand
         if (missing.Count > 0)
         {
             await error.WriteLineAsync($"error: not found: {string.Join(", ", missing)}");
+            return ExitCodes.CouldNotRun;
+        }
+        if (request.Source is { } source && (source.Length > SourceNames.MaxLength || source.Any(char.IsControl)))
+        {
+            await error.WriteLineAsync($"error: --source must be at most {SourceNames.MaxLength} characters, without control characters");
             return ExitCodes.CouldNotRun;
         }
         if (request.MaxUsersInFlight is < 1)

@@ -34,6 +34,7 @@ public static class ReportPrinter
             ["durationSeconds"] = report.Progress.ElapsedSeconds,
             ["itemsPerSecond"] = report.Progress.ItemsPerSecond,
             ["rerun"] = new { usersToRetry = report.Rerun.UsersToRetry, usersUnfinished = report.Rerun.UsersUnfinished, itemsToWrite = report.Rerun.ItemsToWrite, summary = report.Rerun.Summary },
+            ["sync"] = SyncJson(report.Sync, full),
         };
         if (full)
         {
@@ -47,6 +48,28 @@ public static class ReportPrinter
             summary["findings"] = report.Findings;
         }
         output.WriteLine(JsonSerializer.Serialize(summary, Json));
+    }
+
+    /// <summary>
+    /// The run as a sync, as the API's report has it (<see cref="SyncFigures"/>): source, previous run, choices, the source's lag
+    /// and the counts by change, and how many items' episodes the run deleted in Zep; with <paramref name="full"/> also those
+    /// items (user and item key).
+    /// </summary>
+    private static Dictionary<string, object?> SyncJson(SyncFigures sync, bool full)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["source"] = sync.Source,
+            ["previousRunId"] = sync.PreviousRunId,
+            ["fullExport"] = sync.FullExport,
+            ["propagateDeletes"] = sync.PropagateDeletes,
+            ["lag"] = sync.Lag,
+            ["memories"] = sync.Memories,
+            ["messages"] = sync.Messages,
+            ["episodesDeletedInZep"] = sync.DeletedInZep.Count,
+        };
+        if (full) json["deletedInZep"] = sync.DeletedInZep;
+        return json;
     }
 
     public static void PrintTable(RunReport report, TextWriter output)
@@ -68,6 +91,7 @@ public static class ReportPrinter
 
         if (report.UpdatedUsers > 0)
             console.MarkupLine($"[bold]updated[/] {report.UpdatedUsers} existing Zep user(s) to the planned role and profile (--update-users)");
+        PrintSync(report, console);
 
         // The Zep id beside the mem0 id only where they differ (users file or --user-prefix), so a mapping is seen at a glance.
         var mapped = report.UserLines.Any(u => u.ZepUserId is { } z && z != u.User);
@@ -96,6 +120,29 @@ public static class ReportPrinter
             foreach (var f in report.Findings) findings.AddRow(Markup.Escape(f.User), Markup.Escape(f.ItemKey), f.Kind, f.Field);
             console.Write(findings);
         }
+        if (report.Sync.DeletedInZep.Count > 0)
+        {
+            var deleted = new Table().AddColumns("user", "item deleted in the source: episodes deleted in Zep");
+            foreach (var d in report.Sync.DeletedInZep) deleted.AddRow(Markup.Escape(d.User), Markup.Escape(d.ItemKey));
+            console.Write(deleted);
+        }
         console.MarkupLine($"[bold]A rerun would do:[/] {Markup.Escape(report.Rerun.Summary)}");
+    }
+
+    /// <summary>Two lines: the run's place in its source's chain of syncs with the lag, and its memories and messages by change.</summary>
+    private static void PrintSync(RunReport report, IAnsiConsole console)
+    {
+        var sync = report.Sync;
+        if (sync.Source is null) return;
+        var after = sync.PreviousRunId is { } p ? $"after run {p}" : report.DryRun ? "dry run" : "first sync";
+        var choices = string.Join(", ", new[] { sync.FullExport ? "full export" : null, sync.PropagateDeletes ? "propagate deletes" : null }.Where(c => c is not null));
+        var lag = sync.Lag is { LastSyncRunId: { } last } l
+            ? $"last finished sync {(last == report.RunId ? "this run" : last.ToString())}, lag {LagText.Of(l.LagSeconds)}"
+            : "no finished sync yet";
+        console.MarkupLine($"[bold]source[/] {Markup.Escape(sync.Source)}  {after}{(choices.Length > 0 ? $" ({choices})" : "")}  {lag}");
+        var m = sync.Memories;
+        if (m.New + m.Changed + m.Unchanged + m.Deleted + sync.Messages.New + sync.Messages.Unchanged == 0) return; // not compared (yet)
+        console.MarkupLine($"[bold]memories[/] new {m.New} / changed {m.Changed} / unchanged {m.Unchanged} / deleted in the source {m.Deleted}" +
+                           $" ({sync.DeletedInZep.Count} deleted in Zep)  [bold]messages[/] new {sync.Messages.New} / unchanged {sync.Messages.Unchanged}");
     }
 }

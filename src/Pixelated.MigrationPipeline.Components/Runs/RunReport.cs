@@ -32,6 +32,8 @@ public sealed record RunReport(
     public int AdoptedUnits { get; init; }
     /// <summary>Users that existed in Zep and were patched to the planned role and profile (<c>--update-users</c>).</summary>
     public int UpdatedUsers { get; init; }
+    /// <summary>The run as a sync of its source: source, previous run, lag, memories new / changed / unchanged / deleted.</summary>
+    public SyncFigures Sync { get; init; } = SyncFigures.None;
 
     public bool AllUsersVerified => Users.Total > 0 && Users.Verified == Users.Total && Items.Failed == 0;
     public bool IsFinished => FinishedAt is not null;
@@ -90,4 +92,13 @@ public sealed record RerunPlan(int UsersToRetry, int UsersUnfinished, int ItemsT
 
 /// <summary>One line of the runs list.</summary>
 public sealed record RunSummary(Guid RunId, RunStatus Status, bool DryRun, string StartedVia, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
-    int Users, int UsersSettled, long ZepRequests);
+    int Users, int UsersSettled, long ZepRequests)
+{
+    /// <summary>The mem0 source the run syncs; null for runs recorded before runs had one.</summary>
+    public string? Source { get; init; }
+    /// <summary>The finished sync of the same source this run followed; null for the first.</summary>
+    public Guid? PreviousRunId { get; init; }
+}
+
+/// <summary>The runs list: the most recent runs, and the chain of syncs of each source they name (<see cref="SourceLag"/>).</summary>
+public sealed record RunListing(IReadOnlyList<RunSummary> Runs, IReadOnlyList<SourceLag> Sources);

@@ -7,7 +7,9 @@ namespace Pixelated.MigrationPipeline.Components.Runs;
 /// <summary>
 /// A run report as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma, a quote or a
 /// line break, quotes doubled): one row per user (its mem0 id under <c>user</c>, the Zep user id it is written under, its
-/// role, and whether <c>--update-users</c> patched it), one per failed or skipped item, one per validation finding.
+/// role, and whether <c>--update-users</c> patched it), one per failed or skipped item, one per validation finding, and one
+/// (<c>deleted_in_zep</c>, status <c>migrated</c>, kind <c>deleted_in_source</c>) per memory deleted in the source whose
+/// episodes the run deleted in Zep (<c>--propagate-deletes</c>).
 /// Keys, statuses (by their snake_case wire names, <see cref="StatusNames"/>) and reasons only, never content (the report holds none).
 /// </summary>
 public static class RunReportCsv
@@ -35,6 +37,11 @@ public static class RunReportCsv
         {
             ct.ThrowIfCancellationRequested();
             await WriteRowAsync(writer, ["finding", f.User, "", "", f.ItemKey, "", "", f.Kind, f.Field, "", "", "", ""]);
+        }
+        foreach (var d in report.Sync.DeletedInZep)
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteRowAsync(writer, ["deleted_in_zep", d.User, StatusNames.ToWire(ItemStatus.Migrated), "", d.ItemKey, "", "", "deleted_in_source", "", "", "", "", ""]);
         }
         await writer.FlushAsync(ct);
     }

@@ -66,6 +66,7 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
             Rerun = RerunOf(run, userTotals, items, retryableFailed),
             AdoptedUnits = adopted,
             UpdatedUsers = users.Count(u => u.ProfileUpdated),
+            Sync = await RunReportSync.OfAsync(db, run, Now, ct),
         };
     }
 
@@ -112,21 +113,30 @@ public sealed class RunReportQuery(LedgerDbContext db, TimeProvider? clock = nul
         counts.Where(c => !UserStatusSets.Settled.Contains(c.Status)).Sum(c => c.Count);
 
     /// <summary>The most recent runs first.</summary>
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(int take, CancellationToken ct)
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(int take, CancellationToken ct) => (await ListWithSourcesAsync(take, ct)).Runs;
+
+    /// <summary>The most recent runs first, and the lag of each source they name (computed over all of the source's runs).</summary>
+    public async Task<RunListing> ListWithSourcesAsync(int take, CancellationToken ct)
     {
         var runs = await db.Runs.AsNoTracking().ToListAsync(ct); // SQLite cannot order by DateTimeOffset in SQL
         var recent = runs.OrderByDescending(r => r.CreatedAt).Take(take).ToList();
+        var shown = recent.Where(r => r.SourceName is not null).Select(r => r.SourceName!).ToHashSet(StringComparer.Ordinal);
+        var sources = RunReportSync.LagsOf(runs.Where(r => r.SourceName is not null && shown.Contains(r.SourceName)), Now);
         var ids = recent.Select(r => r.Id).ToList();
         var counts = await db.RunUsers.AsNoTracking().Where(u => ids.Contains(u.RunId))
             .GroupBy(u => u.RunId)
             .Select(g => new { RunId = g.Key, Total = g.Count(), Settled = g.Count(u => UserStatusSets.Settled.Contains(u.Status)), ZepRequests = g.Sum(u => u.ZepRequests) })
             .ToDictionaryAsync(c => c.RunId, ct);
-        return recent.Select(r =>
+        return new RunListing(recent.Select(r =>
         {
             var users = counts.GetValueOrDefault(r.Id);
             return new RunSummary(r.Id, RunLease.Shown(r, Now), r.DryRun, r.StartedVia, r.CreatedAt, r.FinishedAt,
-                users?.Total ?? 0, users?.Settled ?? 0, r.ZepRequests + (users?.ZepRequests ?? 0));
-        }).ToList();
+                users?.Total ?? 0, users?.Settled ?? 0, r.ZepRequests + (users?.ZepRequests ?? 0))
+            {
+                Source = r.SourceName,
+                PreviousRunId = r.PreviousRunId,
+            };
+        }).ToList(), sources);
     }
 
     /// <summary>A run's users, optionally of one status (case-insensitive name, e.g. <c>failed</c>); null when the run is unknown.</summary>

@@ -48,13 +48,14 @@ public sealed class ItemHistory(IReadOnlyDictionary<string, ItemPast> items)
         {
             var inOrder = item.OrderBy(r => order[r.RunId]).ToList();
             var written = inOrder.Where(r => r.Status == ItemStatus.Migrated && r.Change != ItemChange.Deleted).ToList();
-            if (written.Count == 0) continue;
-            var latest = written[^1];
+            // An item this ledger only ever saw deleted (a sync on a new ledger found it in Zep, deleted in the source) is
+            // known by that deletion: its episodes are Zep's, left or deleted.
+            var latest = written.Count > 0 ? written[^1] : inOrder[^1];
             var last = inOrder[^1];
             var deleted = last.Change != ItemChange.Deleted ? DeletedState.No
                 : last.Status == ItemStatus.Migrated ? DeletedState.RemovedFromZep : DeletedState.LeftInZep;
             items[item.Key] = new ItemPast(item.Key, latest.Kind, latest.ContentHash, latest.Version, inOrder.Max(r => r.Version),
-                order[written[0].RunId], deleted);
+                order[(written.Count > 0 ? written[0] : inOrder[0]).RunId], deleted);
         }
         return new ItemHistory(items);
     }

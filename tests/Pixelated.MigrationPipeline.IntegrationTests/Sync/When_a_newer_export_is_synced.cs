@@ -109,7 +109,7 @@ public sealed class When_a_newer_export_is_synced(ITestOutputHelper output) : ID
 
         Assert.Equal(RunStatus.Completed, sync.Report.Status);
         Assert.True(sync.Report.AllUsersVerified, string.Join("; ", sync.Report.Findings.Select(f => $"{f.ItemKey} {f.Kind} {f.Field}")));
-        Assert.Equal(2, sync.Report.Users.Total); // the leaver joined the run to have its memories recorded as deleted
+        Assert.Equal(3, sync.Report.Users.Total); // the leaver joined the two users of the export, to have its memories recorded deleted
         Assert.Equal(ItemChange.Deleted, sync.Changes["memory:l1"]);
         Assert.Equal(ItemChange.Deleted, sync.Changes["memory:m2"]);
         Assert.Equal(propagateDeletes ? 0 : 1, zep.Store.GetEpisodes(SyncExports.Leaver).Count);

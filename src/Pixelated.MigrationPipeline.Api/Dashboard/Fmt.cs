@@ -29,7 +29,8 @@ public static class Fmt
     /// <summary>The width of a progress bar, invariant (a CSS value).</summary>
     public static string Width(double percent) => Math.Clamp(percent, 0, 100).ToString("0.#", CultureInfo.InvariantCulture);
 
-    public static string Short(Guid id) => id.ToString("N")[..8];
+    /// <summary>The id's last 8 hex digits: its first ones are a time stamp, shared by runs started close together.</summary>
+    public static string Short(Guid id) => id.ToString("N")[^8..];
 
     public static bool IsFinished(RunStatus s) => s is RunStatus.Completed or RunStatus.CompletedWithErrors or RunStatus.Failed
         or RunStatus.DryRunCompleted or RunStatus.Cancelled;

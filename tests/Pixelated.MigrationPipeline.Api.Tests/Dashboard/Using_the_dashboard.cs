@@ -47,6 +47,13 @@ public sealed class Using_the_dashboard(DashboardHost host)
         await Expect(migrated).Not.ToHaveTextAsync(seen!, new() { Timeout = Slow }); // it moves on by itself
         await Expect(status).ToHaveTextAsync("migrating");
 
+        // The runs page, in another tab, while the run goes on.
+        var runs = await context.NewPageAsync();
+        await runs.GotoAsync("/");
+        await Expect(runs.Locator($"tr[data-run='{runId}']").GetByTestId("run-status")).ToHaveTextAsync("migrating");
+        await host.ScreenshotAsync(runs, "runs-live.png");
+        await runs.CloseAsync();
+
         await page.GetByRole(AriaRole.Textbox, new() { Name = "reason" }).FillAsync("checking the dashboard");
         await page.GetByTestId("action-pause").ClickAsync();
         await Expect(status).ToHaveTextAsync("paused", new() { Timeout = Slow });

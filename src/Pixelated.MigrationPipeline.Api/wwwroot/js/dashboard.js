@@ -32,7 +32,7 @@
         data: {
           labels: data.labels,
           datasets: [
-            { type: 'line', label: 'items/s', data: data.items, yAxisID: 'y', borderColor: '#2563eb', backgroundColor: 'rgba(37,99,235,0.15)', fill: true, tension: 0.25, pointRadius: 0 },
+            { type: 'line', label: 'items/s', data: data.items, yAxisID: 'y', borderColor: '#2563eb', backgroundColor: 'rgba(37,99,235,0.15)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 },
             { type: 'bar', label: 'Zep 429s', data: data.throttled, yAxisID: 'y429', backgroundColor: 'rgba(220,38,38,0.6)' }
           ]
         },

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Pixelated.MigrationPipeline.Api.Audit;
 using Pixelated.MigrationPipeline.Api.Auth;
+using Pixelated.MigrationPipeline.Api.Dashboard;
 using Pixelated.MigrationPipeline.Api.Endpoints;
 using Pixelated.MigrationPipeline.Api.Health;
 using Pixelated.MigrationPipeline.Api.Options;
@@ -21,7 +22,7 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// The pipeline (consuming in this process on the in-memory bus; publishing only on RabbitMQ, where workers consume),
-    /// API-key authentication and roles, the audit trail of refusals, uploads, problem details, health checks and OpenAPI.
+    /// API-key authentication and roles, the dashboard (its cookie sign-in, pages and actions), the audit trail of refusals, uploads, problem details, health checks and OpenAPI.
     /// </summary>
     public static IServiceCollection AddMigrationApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -54,6 +55,7 @@ public static class ApiServiceCollectionExtensions
                 customTestQuery: async (db, ct) => { await db.Runs.AnyAsync(ct); return true; })
             .AddCheck<ZepHealthCheck>("zep", tags: [HealthEndpoints.ReadyTag]);
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
+        services.AddDashboard();
         return services;
     }
 }

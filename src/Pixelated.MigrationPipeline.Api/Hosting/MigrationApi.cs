@@ -1,4 +1,5 @@
 using Pixelated.MigrationPipeline.Api.Audit;
+using Pixelated.MigrationPipeline.Api.Dashboard;
 using Pixelated.MigrationPipeline.Api.Endpoints;
 using Pixelated.MigrationPipeline.Api.Security;
 using Pixelated.MigrationPipeline.Components;
@@ -35,11 +36,13 @@ public static class MigrationApi
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardStaticFiles();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseUnrecordedRefusalAudit();
         app.MapMigrationApi();
+        app.MapDashboard();
         return app;
     }
 }

@@ -7,7 +7,8 @@ using Pixelated.MigrationPipeline.Api.Options;
 namespace Pixelated.MigrationPipeline.Api.Security;
 
 /// <summary>
-/// ASP.NET Core's rate limiter on requests to <c>/api</c> that authentication did not accept (no key, a wrong key): a
+/// ASP.NET Core's rate limiter on requests to <c>/api</c> that authentication did not accept (no key, a wrong key), and on
+/// the dashboard's sign-in posts (where a key is tried, whether right or wrong): a
 /// fixed window per client IP address (<c>Api:AuthFailures</c>). Over the limit: 429 with <c>Retry-After</c> and a
 /// problem. Calls with a valid key and the open routes (health, OpenAPI, docs) are not limited. Runs after authentication.
 /// </summary>
@@ -20,7 +21,7 @@ public static class AuthFailureLimiter
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
-                if (http.User.Identity?.IsAuthenticated == true || !http.Request.Path.StartsWithSegments("/api"))
+                if (http.User.Identity?.IsAuthenticated == true || !(http.Request.Path.StartsWithSegments("/api") || IsSignIn(http.Request)))
                     return RateLimitPartition.GetNoLimiter("");
                 var limits = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.AuthFailures;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
@@ -52,4 +53,6 @@ public static class AuthFailureLimiter
         });
         return services;
     }
+
+    private static bool IsSignIn(HttpRequest request) => HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/signin");
 }

@@ -61,6 +61,7 @@ public static class ScaleBenchmark
                     settings.migrateConcurrency, settings.rpm);
                 allCompleted &= phase.Status == "completed";
                 phases.Add(phase);
+                Console.WriteLine(JsonSerializer.Serialize(phase)); // each phase as it ends: a later phase's failure keeps the earlier figures
                 lastLedger = ledger;
                 Console.Error.WriteLine($"[bench] {workerCount} worker(s): {phase.Items} items in {phase.Seconds:0.0} s = {phase.ItemsPerSecond:0.0} items/s, " +
                     $"{phase.ZepRequestsPerSecond:0.0} Zep req/s, {phase.LedgerTransactionsPerSecond:0} ledger tx/s, machine {phase.MachineBusyPercent} % busy");
@@ -167,6 +168,7 @@ public static class ScaleBenchmark
             foreach (var api in apis) api.Start();
             foreach (var worker in workers) worker.Start();
             foreach (var api in apis) await api.WaitUntilLiveAsync(TimeSpan.FromMinutes(3));
+            foreach (var api in apis) await api.WarmUpAsync();
             // Workers declare their queues and bind before the first publish; 8 processes starting on 2 cores take longer.
             await Task.Delay(TimeSpan.FromSeconds(6 + 2 * workerCount));
 
@@ -313,8 +315,17 @@ public static class ScaleBenchmark
         };
     }
 
+    /// <summary>The node's Erlang VM: a <c>beam</c> process started with <c>RABBITMQ_NODENAME</c> = the node.</summary>
     private static double RabbitMqCpuSeconds(string nodeName) =>
-        ProcStat.All().Where(p => CommandLineContains(p.Pid, nodeName)).Sum(p => p.OwnTicks) / ProcStat.TicksPerSecond;
+        ProcStat.All().Where(p => CommandLineContains(p.Pid, "beam") && EnvironmentContains(p.Pid, $"RABBITMQ_NODENAME={nodeName}"))
+            .Sum(p => p.OwnTicks) / ProcStat.TicksPerSecond;
+
+    private static bool EnvironmentContains(int pid, string text)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(text, StringComparer.Ordinal); }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
 
     private static bool CommandLineContains(int pid, string text)
     {

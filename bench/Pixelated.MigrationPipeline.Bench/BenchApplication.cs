@@ -12,6 +12,7 @@ public static class BenchApplication
         {
             Console.WriteLine("usage: ingest [--size-mb N] [--seed N] [--postgres CONNECTION] [--keep-file]");
             Console.WriteLine("       pipeline [--users N] [--memories-per-user M] [--messages-per-user K] [--latency-ms L] [--rpm R] [--workers W] [--mode sequential|batch] [--raw-rates] [--only embedded]");
+            Console.WriteLine("       scale [--users N] [--memories-per-user M] [--messages-per-user K] [--latency-ms L] [--rpm R] [--workers 1,2,4,8] [--apis A] [--mode sequential|batch] [--concurrency C] [--ledger-size]");
             Console.WriteLine("       rerun [--users N] [--memories-per-user M] [--messages-per-user K] [--mode sequential|batch]");
             Console.WriteLine("       sync [--users N] [--changed-percent P] [--new-messages K] [--memories-per-user M] [--messages-per-user K] [--mode sequential|batch]");
             Console.WriteLine("       memory [--latency-ms L] [--rps R] [--seconds S] [--users U] [--provider postgres|sqlite]");
@@ -22,6 +23,7 @@ public static class BenchApplication
         {
             "ingest" => await IngestBenchmark.RunAsync(options),
             "pipeline" => await PipelineBenchmark.RunAsync(options),
+            "scale" => await ScaleBenchmark.RunAsync(options),
             "rerun" => await RerunBenchmark.RunAsync(options),
             "sync" => await SyncBenchmark.RunAsync(options),
             "memory" => await MemoryServiceBenchmark.RunAsync(options),

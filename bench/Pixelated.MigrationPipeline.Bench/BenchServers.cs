@@ -12,6 +12,9 @@ public sealed class BenchRabbitMq : IAsyncDisposable
 
     public string Uri => _local.Uri;
 
+    /// <summary>The node's name, found in its processes' command lines (to count their CPU time).</summary>
+    public string NodeName => _local.NodeName;
+
     public static async Task<BenchRabbitMq> StartAsync()
     {
         var bin = LocalRabbitMq.FindBinDir() ?? throw new InvalidOperationException("rabbitmq-server not found: apt-get install rabbitmq-server");

@@ -37,10 +37,10 @@ public sealed class LauncherHost : IAsyncDisposable
         return new LauncherHost(host);
     }
 
-    public async Task<Guid> StartRunAsync(IReadOnlyList<string> files)
+    public async Task<Guid> StartRunAsync(IReadOnlyList<string> files, bool dryRun = false)
     {
         await using var scope = _host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun: false, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(files, dryRun, CancellationToken.None);
     }
 
     /// <summary>

@@ -19,9 +19,9 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
 {
     private const string MigrateUser = "migrate-user";
 
-    // Batch mode, and a Zep budget of 600 requests per minute shared by the workers (Zep:RequestsPerMinute): 48 users take
-    // ~600 requests, so the run lasts about a minute however fast the machine is. The kill lands once 3 users are verified;
-    // the node is back well before the end.
+    // Sequential mode and a Zep budget of 360 requests per minute shared by the workers (Zep:RequestsPerMinute): 40 users
+    // take ~420 requests, so the run lasts over a minute however fast the machine is, longer than the node's loss and
+    // restart. The kill lands once a tenth of the items are written, while migrate-user still holds users.
     [Fact]
     public async Task Killing_the_node_leading_migrate_user_mid_run_then_bringing_it_back_loses_and_duplicates_nothing()
     {
@@ -34,9 +34,9 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
 
         var clock = Stopwatch.StartNew();
         await using var cluster = await LocalRabbitMqCluster.StartNewAsync(binDir, Log);
-        var workerEnvironment = ChaosScenario.WriteMode("batch");
-        workerEnvironment["Zep__RequestsPerMinute"] = "600";
-        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator("batch", 40), users: 48,
+        var workerEnvironment = ChaosScenario.WriteMode("sequential");
+        workerEnvironment["Zep__RequestsPerMinute"] = "360";
+        await using var scenario = await ChaosScenario.StartAsync(infrastructure, output, ChaosScenario.Emulator("sequential", 40), users: 40,
             workerEnvironment: workerEnvironment, rabbitMqUri: cluster.Uri, rabbitMqNodes: cluster.Endpoints);
         Log($"workers started; connections per node: {await ConnectionsPerNodeAsync(cluster)}");
 
@@ -49,10 +49,11 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
         var atKill = await WaitForProgressAsync(scenario, runId);
         var leader = cluster.Node((await cluster.QuorumQueueAsync(MigrateUser))!.Value.Leader);
         var queuesAtKill = await QueueDepthsAsync(cluster);
+        var migrateUserAtKill = await MessagesAsync(cluster, MigrateUser);
         var connectionsAtKill = await ConnectionsPerNodeAsync(cluster);
         var pid = await leader.KillAsync();
         var killedAt = clock.Elapsed;
-        Log($"kill -9 of {leader.NodeName} (beam.smp pid {pid}), leader of {MigrateUser}, at {atKill.Users.Verified}/{atKill.Users.Total} users verified; " +
+        Log($"kill -9 of {leader.NodeName} (beam.smp pid {pid}), leader of {MigrateUser}, at {atKill.Items.Migrated}/{atKill.Items.Total} items written; " +
             $"its AMQP connections were cut, their unacknowledged deliveries go back to the queues and are redelivered. " +
             $"At the kill: queues {queuesAtKill}; connections per node {connectionsAtKill}");
 
@@ -63,6 +64,7 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
         Log($"new {MigrateUser} leader {afterElection.Leader} {elected.TotalMilliseconds:F0} ms after the kill (online: {string.Join(", ", afterElection.Online)}); " +
             $"run at {Progress(await scenario.Launcher.ReportAsync(runId))}");
         Assert.False(atKill.IsFinished, "the run finished before the node was killed");
+        Assert.True(migrateUserAtKill > 0, $"{MigrateUser} held no message when its leader was killed: the kill missed the migration");
 
         // Down for a few seconds of the run, then the same node (name, ports, data) starts again and rejoins.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -85,16 +87,16 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
     private void Log(string message) => output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {message}");
 
     private static string Progress(Components.Runs.RunReport? report) =>
-        report is null ? "?" : $"{report.Status}, {report.Users.Verified}/{report.Users.Total} users verified";
+        report is null ? "?" : $"{report.Status}, {report.Items.Migrated}/{report.Items.Total} items written, {report.Users.Verified}/{report.Users.Total} users verified";
 
-    /// <summary>Waits until some users are verified and some are not, so the kill lands mid-run.</summary>
+    /// <summary>Waits until a tenth of the run's items are written, so the kill lands mid-run.</summary>
     private static async Task<Components.Runs.RunReport> WaitForProgressAsync(ChaosScenario scenario, Guid runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
             var report = await scenario.Launcher.ReportAsync(runId);
-            if (report is { Users.Verified: >= 3 } && report.Users.Verified < report.Users.Total) return report;
+            if (report is { Items.Total: > 0 } && report.Items.Migrated * 10 >= report.Items.Total) return report;
             await Task.Delay(100);
         }
 
@@ -122,6 +124,15 @@ public sealed partial class When_a_rabbitmq_cluster_loses_a_node(InfrastructureF
         return string.Join(", ", json.RootElement.EnumerateArray()
             .Where(q => q.GetProperty("name").GetString() is "ingest-export" or "migrate-user" or "validate-user")
             .Select(q => $"{q.GetProperty("name").GetString()} ready {q.GetProperty("messages_ready")} unacked {q.GetProperty("messages_unacknowledged")}"));
+    }
+
+    /// <summary>A queue's messages, ready and unacknowledged (delivered to a consumer, in flight).</summary>
+    private static async Task<long> MessagesAsync(LocalRabbitMqCluster cluster, string queue)
+    {
+        var result = (await cluster.Nodes.First(n => n.IsRunning).CtlAsync("list_queues", "name", "messages", "--formatter", "json"))
+            .EnsureSuccess("rabbitmqctl list_queues");
+        using var json = JsonDocument.Parse(result.StdOut);
+        return json.RootElement.EnumerateArray().Where(q => q.GetProperty("name").GetString() == queue).Sum(q => q.GetProperty("messages").GetInt64());
     }
 
     /// <summary>

@@ -19,7 +19,9 @@ public sealed class LauncherHost : IAsyncDisposable
 
     private LauncherHost(IHost host) => _host = host;
 
-    public static async Task<LauncherHost> StartAsync(string rabbitMqUri, string ledger)
+    /// <param name="clusterNodes">the nodes of a RabbitMQ cluster (<c>host:port</c>), as the workers' <c>RabbitMq:ClusterNodes</c>;
+    /// null: the URI's one host.</param>
+    public static async Task<LauncherHost> StartAsync(string rabbitMqUri, string ledger, IReadOnlyList<string>? clusterNodes = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -31,7 +33,10 @@ public sealed class LauncherHost : IAsyncDisposable
         builder.Services.AddLedger(builder.Configuration);
         builder.Services.AddScoped<RunLauncher>();
         builder.Services.AddScoped<RunReportQuery>();
-        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(rabbitMqUri))));
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(rabbitMqUri), h =>
+        {
+            if (clusterNodes is { Count: > 0 }) h.UseCluster(c => { foreach (var node in clusterNodes) c.Node(node); });
+        })));
         var host = builder.Build();
         await host.StartAsync();
         return new LauncherHost(host);

@@ -15,18 +15,31 @@ public sealed class LocalRabbitMq : IRabbitMqService
 
     private readonly string _binDir;
     private readonly string _dir;
+    private readonly string _home;
+    private readonly string _erlArgs;
     private readonly Action<string> _log;
     private Process? _process;
     private bool _epmdWasRunning = true;
     private bool _everStarted;
 
-    private LocalRabbitMq(string binDir, string dir, Action<string> log)
+    private LocalRabbitMq(string binDir, string dir, Action<string> log, string? nodeName = null, string? home = null)
     {
         _binDir = binDir;
         _dir = dir;
+        _home = home ?? Path.Combine(dir, "home");
+        // Erlang distribution (used by rabbitmqctl and, in a cluster, between the nodes) only on loopback. A cluster's nodes
+        // also keep their idle schedulers from busy-waiting: three nodes spinning on two cores slow each other's start.
+        _erlArgs = "-kernel inet_dist_use_interface {127,0,0,1}" + (home is null ? "" : " +sbwt none +sbwtdcpu none +sbwtdio none");
         _log = log;
-        NodeName = $"pixit-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
+        NodeName = nodeName ?? $"pixit-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
     }
+
+    /// <summary>
+    /// A node of a <see cref="LocalRabbitMqCluster"/>, not started: its own name, ports and data in <paramref name="dir"/>, and
+    /// the cluster's HOME (<paramref name="home"/>), whose Erlang cookie every node of the cluster and rabbitmqctl share.
+    /// </summary>
+    internal static LocalRabbitMq ClusterNode(string binDir, string dir, string nodeName, string home, Action<string> log) =>
+        new(binDir, dir, log, nodeName, home);
 
     public InfrastructureMode Mode => InfrastructureMode.LocalProcesses;
 
@@ -38,11 +51,35 @@ public sealed class LocalRabbitMq : IRabbitMqService
 
     public string Uri => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
+    /// <summary><c>127.0.0.1:PORT</c>, as a cluster node setting (<c>RabbitMq:ClusterNodes</c>) takes it.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>True while the node's process runs (started and neither stopped nor killed).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The pid of the node's Erlang VM (beam.smp), from the pid file RabbitMQ writes; null when there is none.</summary>
+    public int? BeamPid
+    {
+        get
+        {
+            try
+            {
+                return File.Exists(PidFile) && int.TryParse(File.ReadLines(PidFile).FirstOrDefault()?.Trim(), out var pid) ? pid : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
     public string Description => $"local rabbitmq-server node {NodeName} on 127.0.0.1:{Port} (dir {_dir})";
 
     private string ServerScript => Path.Combine(_binDir, "rabbitmq-server");
 
     private string CtlScript => Path.Combine(_binDir, "rabbitmqctl");
+
+    private string QueuesScript => Path.Combine(_binDir, "rabbitmq-queues");
 
     /// <summary>Written by RabbitMQ itself with the pid of beam.smp (the started process is a wrapper shell).</summary>
     private string PidFile => Path.Combine(_dir, "rabbitmq.pid");
@@ -135,6 +172,44 @@ public sealed class LocalRabbitMq : IRabbitMqService
         TryDeleteFile(PidFile);
     }
 
+    /// <summary>
+    /// <c>kill -9</c> of the node's Erlang VM (beam.smp): no clean shutdown, its connections cut, its data left as it was.
+    /// <see cref="StartAsync"/> brings the same node back (same name, ports and data). Returns the pid killed.
+    /// </summary>
+    public async Task<int> KillAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException($"RabbitMQ node {NodeName} is not running.");
+        var pid = BeamPid ?? throw new InvalidOperationException($"RabbitMQ node {NodeName} has no pid file at {PidFile}.");
+        (await ProcessRunner.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)))
+            .EnsureSuccess($"kill -9 of {NodeName}'s beam.smp ({pid})");
+
+        // The rabbitmq-server wrapper script waits for beam.smp and exits with it.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _log($"rabbitmq-server wrapper of {NodeName} still running 30 s after kill -9 of beam.smp; killing it");
+            ProcessRunner.TryKillTree(process);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        _process = null;
+        TryDeleteFile(PidFile);
+        return pid;
+    }
+
+    /// <summary>Runs <c>rabbitmqctl -n NODE ARGS...</c> with the node's environment (its cookie).</summary>
+    public Task<ProcessResult> CtlAsync(params string[] args) =>
+        ProcessRunner.RunAsync(CtlScript, ["-n", NodeName, .. args], CtlTimeout, ServerEnvironment(), workingDirectory: _dir);
+
+    /// <summary>Runs <c>rabbitmq-queues -n NODE ARGS...</c> (quorum queue status and membership) with the node's environment.</summary>
+    public Task<ProcessResult> QueuesAsync(params string[] args) =>
+        ProcessRunner.RunAsync(QueuesScript, ["-n", NodeName, .. args], CtlTimeout, ServerEnvironment(), workingDirectory: _dir);
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -226,12 +301,11 @@ public sealed class LocalRabbitMq : IRabbitMqService
 
     private string NodeLog => Path.Combine(_dir, "log", NodeName + ".log");
 
-    private Task<ProcessResult> RunCtlAsync(string command) =>
-        ProcessRunner.RunAsync(CtlScript, ["-n", NodeName, command], CtlTimeout, ServerEnvironment(), workingDirectory: _dir);
+    private Task<ProcessResult> RunCtlAsync(string command) => CtlAsync(command);
 
     private Dictionary<string, string?> ServerEnvironment() => new()
     {
-        ["HOME"] = Path.Combine(_dir, "home"),
+        ["HOME"] = _home,
         ["RABBITMQ_NODENAME"] = NodeName,
         ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
         ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
@@ -243,17 +317,19 @@ public sealed class LocalRabbitMq : IRabbitMqService
         ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(_dir, "rabbitmq-env.conf"),
         ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_dir, "enabled_plugins"),
         ["RABBITMQ_PID_FILE"] = PidFile,
-        // Erlang distribution (used by rabbitmqctl) and an epmd started by this node only on loopback.
-        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+        // An epmd started by this node listens only on loopback.
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = _erlArgs,
         ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
     };
 
     private void WriteConfigFiles()
     {
-        foreach (var sub in new[] { "home", "mnesia", "log" })
+        foreach (var sub in new[] { "mnesia", "log" })
         {
             Directory.CreateDirectory(Path.Combine(_dir, sub));
         }
+
+        Directory.CreateDirectory(_home);
 
         File.WriteAllText(Path.Combine(_dir, "rabbitmq.conf"), string.Join('\n',
             "loopback_users.guest = false",

@@ -20,7 +20,8 @@ public sealed class TempRoot : IDisposable
     private const string Prefix = "pixelated-it-";
 
     /// <summary>Pid files (relative to the root) of processes that must not outlive the test host.</summary>
-    internal static readonly string[] PidFiles = ["rabbitmq/rabbitmq.pid", "postgres/data/postmaster.pid"];
+    internal static readonly string[] PidFiles =
+        ["rabbitmq/rabbitmq.pid", "postgres/data/postmaster.pid", .. LocalRabbitMqCluster.PidFiles];
 
     private readonly Action<string> _log;
     private Process? _watchdog;

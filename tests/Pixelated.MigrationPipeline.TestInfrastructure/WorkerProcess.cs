@@ -13,6 +13,9 @@ public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, strin
     public int Starts { get; private set; }
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The exit code of the last start, once it has exited; null while it runs or before it started.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
     public void Start()
     {
         var start = new ProcessStartInfo("dotnet")

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Consumers;
 using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Repair;
@@ -21,7 +22,8 @@ public static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Everything a pipeline host needs: options, ledger, Zep client, services, and MassTransit with the three consumers
-    /// on the transport chosen by <c>Pipeline:Bus</c> (in-memory, or RabbitMQ at <c>ConnectionStrings:RabbitMq</c>).
+    /// on the transport chosen by <c>Pipeline:Bus</c> (in-memory, or RabbitMQ at <c>ConnectionStrings:RabbitMq</c>, on the
+    /// nodes of <c>RabbitMq:ClusterNodes</c> when set).
     /// With <paramref name="consumers"/> false the host only publishes (an API in front of RabbitMQ workers).
     /// </summary>
     public static IServiceCollection AddMigrationPipeline(this IServiceCollection services, IConfiguration configuration, bool consumers = true)
@@ -31,6 +33,10 @@ public static class PipelineServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        services.AddOptions<RabbitMqOptions>()
+            .Bind(configuration.GetSection(RabbitMqOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.AddLedger(configuration);
         if (IsPostgresLedger(configuration))
@@ -81,7 +87,13 @@ public static class PipelineServiceCollectionExtensions
                           ?? throw new InvalidOperationException("Pipeline:Bus is 'rabbitmq' but ConnectionStrings:RabbitMq is not set (an amqp:// URI).");
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(new Uri(uri));
+                    // The URI gives the credentials and virtual host; RabbitMq:ClusterNodes, when set, the nodes to connect to
+                    // (the first that answers, the next one when it goes away).
+                    var nodes = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.ClusterNodes;
+                    cfg.Host(new Uri(uri), h =>
+                    {
+                        if (nodes.Length > 0) h.UseCluster(c => { foreach (var node in nodes) c.Node(node); });
+                    });
                     cfg.UseZepOutageKillSwitch();
                     cfg.ConfigureEndpoints(context);
                 });

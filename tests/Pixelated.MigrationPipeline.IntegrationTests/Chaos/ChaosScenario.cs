@@ -27,22 +27,27 @@ public sealed class ChaosScenario : IAsyncDisposable
     public Random Random { get; } = new(20261126);
     private string _rabbitUri = "";
 
+    /// <param name="rabbitMqUri">the broker (credentials, virtual host, first host); null: the fixture's shared RabbitMQ.</param>
+    /// <param name="rabbitMqNodes">the nodes of a RabbitMQ cluster (<c>host:port</c>): every worker and the launcher get them all as
+    /// <c>RabbitMq:ClusterNodes</c>, worker i starting from node i (so the workers spread over the nodes); null: the URI's host.</param>
     public static async Task<ChaosScenario> StartAsync(
         InfrastructureFixture infrastructure, ITestOutputHelper output, EmulatorOptions emulator,
         int workers = 2, int users = 24, int memoriesPerUser = 18, int messagesPerUser = 40, int requestTimeoutSeconds = 5,
-        int migrateConcurrency = 3, IReadOnlyDictionary<string, string?>? workerEnvironment = null)
+        int migrateConcurrency = 3, IReadOnlyDictionary<string, string?>? workerEnvironment = null,
+        string? rabbitMqUri = null, IReadOnlyList<string>? rabbitMqNodes = null)
     {
-        var scenario = new ChaosScenario(output) { _rabbitUri = infrastructure.RabbitMqUri };
+        rabbitMqUri ??= infrastructure.RabbitMqUri;
+        var scenario = new ChaosScenario(output) { _rabbitUri = rabbitMqUri };
         scenario.Zep = await ZepEmulatorHost.StartAsync(emulator);
         var ledger = await infrastructure.CreateDatabaseAsync("chaos");
-        scenario.Launcher = await LauncherHost.StartAsync(infrastructure.RabbitMqUri, ledger);
+        scenario.Launcher = await LauncherHost.StartAsync(rabbitMqUri, ledger, rabbitMqNodes);
         scenario.Files = SyntheticClinicExport.Write(scenario._folder, users, memoriesPerUser, messagesPerUser);
         scenario.Expected = ExpectedExport.LoadFiles(scenario.Files);
 
         var environment = new Dictionary<string, string?>
         {
             ["Pipeline__Bus"] = "rabbitmq",
-            ["ConnectionStrings__RabbitMq"] = infrastructure.RabbitMqUri,
+            ["ConnectionStrings__RabbitMq"] = rabbitMqUri,
             ["Ledger__Provider"] = "postgres",
             ["ConnectionStrings__Ledger"] = ledger,
             ["Zep__BaseUrl"] = scenario.Zep.ApiBaseUrl.AbsoluteUri,
@@ -54,12 +59,17 @@ public sealed class ChaosScenario : IAsyncDisposable
         foreach (var (key, value) in workerEnvironment ?? new Dictionary<string, string?>()) environment[key] = value;
         for (var i = 0; i < workers; i++)
         {
-            var worker = new WorkerProcess($"worker-{i}", environment);
+            var own = new Dictionary<string, string?>(environment);
+            if (rabbitMqNodes is { Count: > 0 })
+            {
+                for (var n = 0; n < rabbitMqNodes.Count; n++) own[$"RabbitMq__ClusterNodes__{n}"] = rabbitMqNodes[(i + n) % rabbitMqNodes.Count];
+            }
+            var worker = new WorkerProcess($"worker-{i}", own);
             worker.Start();
             scenario.Workers.Add(worker);
         }
         // A publish before any consumer declared its queue is dropped by the broker: start runs only once the workers' topology exists.
-        await WaitForQueuesAsync(infrastructure.RabbitMqUri, ["ingest-export", "migrate-user", "validate-user"], scenario.Diagnostics);
+        await WaitForQueuesAsync(rabbitMqUri, ["ingest-export", "migrate-user", "validate-user"], scenario.Diagnostics);
         return scenario;
     }
 

@@ -40,6 +40,7 @@ public static class MigrationApi
         app.UseAuthorization();
         app.UseUnrecordedRefusalAudit();
         app.MapMigrationApi();
+        app.MapMetrics();
         return app;
     }
 }

@@ -27,6 +27,7 @@ public static class ZepServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ZepMetrics>();
         services.AddTransient<ZepMetricsHandler>();
+        services.TryAddSingleton<ZepHttpLogger>();
         services.AddSingleton<ZepRequestCounter>();
         services.AddSingleton<ZepWriteModeSelector>();
         services.TryAddSingleton(TimeProvider.System);
@@ -45,6 +46,8 @@ public static class ZepServiceCollectionExtensions
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", options.ApiKey);
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("pixelated-migration/1.0");
             });
+        // No request URL in any log: the default logger's scope and lines carry paths with user ids.
+        client.RemoveAllLoggers().AddLogger<ZepHttpLogger>();
         client.AddResilienceHandler("zep", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ZepOptions>>().Value;

@@ -17,9 +17,9 @@ public sealed class PipelineGauges
     public PipelineGauges(IMeterFactory meters)
     {
         var meter = meters.Create(PipelineTelemetry.MeterName);
-        meter.CreateObservableGauge("pixelated.migration.users_in_flight", () => Measure(_usersInFlight, "status"), "{user}",
+        meter.CreateObservableGauge("pixelated.migration.users_in_flight", () => Measure(_usersInFlight, "status"), unit: "{user}", description:
             "Users dispatched and not yet final (queued, migrating, migrated awaiting validation) in running runs, from the ledger");
-        meter.CreateObservableGauge("pixelated.bus.dead_letter_messages", () => Measure(_deadLetters, "queue"), "{message}",
+        meter.CreateObservableGauge("pixelated.bus.dead_letter_messages", () => Measure(_deadLetters, "queue"), unit: "{message}", description:
             "Messages in the consumer queues' _error and _dlq queues (RabbitMQ)");
     }
 

@@ -16,8 +16,8 @@ public sealed class PipelineMetrics
     public PipelineMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(PipelineTelemetry.MeterName);
-        _items = meter.CreateCounter<long>("pixelated.migration.items", "{item}", "Items that reached an outcome (migrated, skipped, failed)");
-        _ingestBytes = meter.CreateCounter<long>("pixelated.ingest.bytes", "By", "Bytes of export files read by staging");
+        _items = meter.CreateCounter<long>("pixelated.migration.items", unit: "{item}", description: "Items that reached an outcome (migrated, skipped, failed)");
+        _ingestBytes = meter.CreateCounter<long>("pixelated.ingest.bytes", unit: "By", description: "Bytes of export files read by staging");
     }
 
     /// <summary>Adds what moved into each outcome between two counts of the same items by status.</summary>

@@ -22,14 +22,14 @@ public sealed class ZepMetrics
     public ZepMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _duration = meter.CreateHistogram<double>("pixelated.zep.request.duration", "s",
+        _duration = meter.CreateHistogram<double>("pixelated.zep.request.duration", unit: "s", description:
             "Duration of one HTTP attempt to Zep (retries count each), by route template, method and status",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-        _rateLimited = meter.CreateCounter<long>("pixelated.zep.rate_limited", "{response}", "Zep answers 429 Too Many Requests, by route template");
-        _budgetWait = meter.CreateHistogram<double>("pixelated.zep.rate_budget.wait", "s",
+        _rateLimited = meter.CreateCounter<long>("pixelated.zep.rate_limited", unit: "{response}", description: "Zep answers 429 Too Many Requests, by route template");
+        _budgetWait = meter.CreateHistogram<double>("pixelated.zep.rate_budget.wait", unit: "s", description:
             "Time a request waited for the shared rate budget (a permit, or Zep's Retry-After / reset) before it was sent; only waits are recorded",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60] });
-        meter.CreateObservableGauge("pixelated.zep.circuit.open", () => Volatile.Read(ref _circuitOpen), "1",
+        meter.CreateObservableGauge("pixelated.zep.circuit.open", () => Volatile.Read(ref _circuitOpen), unit: "1", description:
             "1 while the Zep circuit breaker is open or half-open (calls refused), else 0");
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pixelated.MigrationPipeline.Zep.RateBudget;
+using Pixelated.MigrationPipeline.Zep.Telemetry;
 using Polly;
 
 namespace Pixelated.MigrationPipeline.Zep;
@@ -23,6 +24,10 @@ public static class ZepServiceCollectionExtensions
             .Configure(o => o.ApiKey = configuration[ZepOptions.ApiKeyVariable] ?? o.ApiKey)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<ZepMetrics>();
+        services.AddTransient<ZepMetricsHandler>();
+        services.TryAddSingleton<ZepHttpLogger>();
         services.AddSingleton<ZepRequestCounter>();
         services.AddSingleton<ZepWriteModeSelector>();
         services.TryAddSingleton(TimeProvider.System);
@@ -31,7 +36,7 @@ public static class ZepServiceCollectionExtensions
         services.AddTransient<RateBudgetHandler>();
         services.AddTransient<ZepBatches>();
 
-        // Handler order, outermost first: retry + circuit breaker → shared rate budget → per-attempt timeout → counting.
+        // Handler order, outermost first: retry + circuit breaker → shared rate budget → per-attempt timeout → counting → timing.
         // The budget sits outside the timeout, so waiting for a permit never times an attempt out.
         var client = services.AddHttpClient<ZepClient>((sp, http) =>
             {
@@ -41,9 +46,12 @@ public static class ZepServiceCollectionExtensions
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", options.ApiKey);
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("pixelated-migration/1.0");
             });
+        // No request URL in any log: the default logger's scope and lines carry paths with user ids.
+        client.RemoveAllLoggers().AddLogger<ZepHttpLogger>();
         client.AddResilienceHandler("zep", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ZepOptions>>().Value;
+                var metrics = context.ServiceProvider.GetRequiredService<ZepMetrics>();
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = Math.Max(1, options.MaxRetries),
@@ -61,6 +69,9 @@ public static class ZepServiceCollectionExtensions
                     SamplingDuration = TimeSpan.FromSeconds(30),
                     BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakSeconds),
                     ShouldHandle = args => ValueTask.FromResult(ZepFailure.IsOutage(args.Outcome)),
+                    // pixelated_zep_circuit_open: 1 from opening until a trial call closes it again.
+                    OnOpened = _ => { metrics.CircuitOpened(); return ValueTask.CompletedTask; },
+                    OnClosed = _ => { metrics.CircuitClosed(); return ValueTask.CompletedTask; },
                 });
             });
         client.AddHttpMessageHandler<RateBudgetHandler>();
@@ -70,6 +81,7 @@ public static class ZepServiceCollectionExtensions
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.RequestTimeoutSeconds));
             });
         client.AddHttpMessageHandler<ZepRequestCountingHandler>();
+        client.AddHttpMessageHandler<ZepMetricsHandler>();
         return services;
     }
 }

@@ -11,6 +11,9 @@ public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, strin
 
     public string Name { get; } = name;
     public int Starts { get; private set; }
+
+    /// <summary>The port of the worker's <c>/metrics</c> listener in its latest start (unless the environment set another).</summary>
+    public int MetricsPort { get; private set; }
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>The exit code of the last start, once it has exited; null while it runs or before it started.</summary>
@@ -29,6 +32,9 @@ public sealed class WorkerProcess(string name, IReadOnlyDictionary<string, strin
         start.Environment.Remove("ZEP_API_KEY");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Each worker's Prometheus listener on a port of its own (the default 9464 would be taken by the second worker).
+        MetricsPort = FreePort.Get();
+        start.Environment["Telemetry__PrometheusPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (k, v) in environment)
         {
             if (v is null) start.Environment.Remove(k);

@@ -28,6 +28,7 @@ public static class ApiServiceCollectionExtensions
     {
         var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         services.AddMigrationPipeline(configuration, consumers: !pipeline.UsesRabbitMq);
+        services.AddApiTelemetry(configuration);
 
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();

@@ -43,6 +43,7 @@ public static class MigrationApi
         app.UseUnrecordedRefusalAudit();
         app.MapMigrationApi();
         app.MapDashboard();
+        app.MapMetrics();
         return app;
     }
 }

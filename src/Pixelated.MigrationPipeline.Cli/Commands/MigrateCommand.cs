@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pixelated.MigrationPipeline.Cli.Hosting;
 using Pixelated.MigrationPipeline.Cli.Output;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Telemetry;
 
 namespace Pixelated.MigrationPipeline.Cli.Commands;
 
@@ -73,6 +74,8 @@ public static class MigrateCommand
 
         return await CliSession.WithPipelineAsync(bus, verbose, error, async (services, token) =>
         {
+            // The root of the run's trace in one process: staging, every user's migration and validation are its descendants.
+            using var span = PipelineTelemetry.Source.StartActivity("cli migrate");
             Guid runId;
             await using (var scope = services.CreateAsyncScope())
                 runId = await scope.ServiceProvider.GetRequiredService<RunLauncher>().StartAsync(request, token);

@@ -13,7 +13,14 @@ namespace Pixelated.MigrationPipeline.Cli.Hosting;
 public static class CliHost
 {
     public static IHost BuildPipeline(IReadOnlyDictionary<string, string?> overrides, bool verbose) =>
-        Build(overrides, verbose, (services, configuration) => services.AddMigrationPipeline(configuration));
+        Build(overrides, verbose, (services, configuration) =>
+        {
+            services.AddMigrationPipeline(configuration);
+            // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (a CLI run has no scrape endpoint).
+            services.AddPipelineTelemetry(configuration, CliServiceName);
+        });
+
+    public const string CliServiceName = "pixelated-migrate-cli";
 
     public static IHost BuildLedgerOnly(IReadOnlyDictionary<string, string?> overrides) =>
         Build(overrides, verbose: false, (services, configuration) =>

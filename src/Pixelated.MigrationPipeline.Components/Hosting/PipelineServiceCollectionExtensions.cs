@@ -11,6 +11,7 @@ using Pixelated.MigrationPipeline.Components.RateBudget;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Zep.RateBudget;
 using Pixelated.MigrationPipeline.Components.Staging;
+using Pixelated.MigrationPipeline.Components.Telemetry;
 using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Staging;
@@ -49,6 +50,7 @@ public static class PipelineServiceCollectionExtensions
             services.AddScoped<IStagedItemSink, SqliteStagedItemSink>();
         }
         services.AddZepClient(configuration);
+        services.TryAddSingleton<PipelineMetrics>(); // items and ingest counters (AddPipelineTelemetry exports them)
 
         services.AddScoped<ExportStagingService>();
         services.AddScoped<RunIngestionService>();

@@ -4,6 +4,7 @@ using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Retention;
 using Pixelated.MigrationPipeline.Components.Runs;
 using Pixelated.MigrationPipeline.Components.Sync;
+using Pixelated.MigrationPipeline.Components.Telemetry;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -23,7 +24,7 @@ namespace Pixelated.MigrationPipeline.Components.Migration;
 /// </remarks>
 public sealed class UserMigrationService(
     LedgerDbContext db, ZepClient zep, ZepBatches batches, IOptions<ZepOptions> zepOptions, IUserLock locks, ZepWriteModeSelector writeMode,
-    SharedBatchPool sharedBatches, RunZepRequests zepRequests, TimeProvider clock)
+    SharedBatchPool sharedBatches, RunZepRequests zepRequests, TimeProvider clock, PipelineMetrics metrics)
 {
     /// <summary>Returns false when there is nothing to do (user unknown, already past migration, or its run cancelled).</summary>
     public async Task<bool> MigrateAsync(Guid runId, string userKey, CancellationToken ct)
@@ -40,10 +41,13 @@ public sealed class UserMigrationService(
         // Untracked: the written items are marked migrated by one set-based UPDATE at the end, and only the few that
         // failed are attached then; tracking all of them cost every save of this context a scan of their values.
         var items = await UserLedgerQueries.ItemsToWriteAsync(db, runId, userKey, ct);
-        if (items.Any(StagedContent.IsPurged)) return await RefusePurgedAsync(runId, userKey, user, ct);
+        if (items.Any(StagedContent.IsPurged)) return await RefusePurgedAsync(runId, userKey, user, ct); // settles no item
+        // The user's items by outcome before and after: what this migration settled is the difference (metrics only).
+        var before = await ItemOutcomeQueries.OfUserAsync(db, runId, userKey, ct);
         var sync = await SyncInputs.LoadAsync(db, runId, userKey, ct);
         var written = await WriteAsync(runId, userKey, user, items, sync, ct);
         await RecordOutcomeAsync(runId, userKey, user, items, written, ct);
+        metrics.ItemsSettled(before, await ItemOutcomeQueries.OfUserAsync(db, runId, userKey, ct));
         return true;
     }
 

@@ -45,6 +45,8 @@ public sealed class RunLauncher(LedgerDbContext db, IPublishEndpoint bus, IOptio
         db.Runs.Add(run);
         leases?.Hold(run.Id);
         await db.SaveChangesAsync(ct);
+        // The span that starts the run (the API's POST, the CLI's migrate) names it: the trace of a run is found by its id.
+        System.Diagnostics.Activity.Current?.SetTag(Telemetry.PipelineTelemetry.RunIdTag, run.Id.ToString());
         await bus.Publish(IngestMessage(run), ct);
         return run.Id;
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Sync;
+using Pixelated.MigrationPipeline.Components.Telemetry;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
@@ -18,7 +19,7 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// ledger): full batches go through a two-batch queue to the writers (as many as the sink takes at once).
 /// </summary>
 public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sink, IOptions<PipelineOptions> options, ILogger<ExportStagingService> logger,
-    TimeProvider clock)
+    TimeProvider clock, PipelineMetrics? metrics = null)
 {
     private const int BatchSize = 5000;
 
@@ -111,6 +112,7 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
                     }
                     if (batch.Rows.Count >= BatchSize) await output.WriteAsync(batch.TakeRows(), ct);
                 }
+                if (file.Readable) metrics?.FileRead(SizeOf(file.Path));
             }
             if (batch.Rows.Count > 0) await output.WriteAsync(batch.TakeRows(), ct);
             return new Tally(users.Order(StringComparer.Ordinal).ToList(), failed, roles);
@@ -119,6 +121,12 @@ public sealed class ExportStagingService(LedgerDbContext db, IStagedItemSink sin
         {
             output.TryComplete();
         }
+    }
+
+    private static long SizeOf(string path)
+    {
+        try { return new FileInfo(path).Length; }
+        catch (IOException) { return 0; }
     }
 
     private static async IAsyncEnumerable<ReadOutcome> Refused(RecordFailed failure)

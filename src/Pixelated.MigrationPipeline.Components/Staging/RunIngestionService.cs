@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pixelated.MigrationPipeline.Components.Conversion;
 using Pixelated.MigrationPipeline.Components.Runs;
+using Pixelated.MigrationPipeline.Components.Telemetry;
 using Pixelated.MigrationPipeline.Components.Users;
 using Pixelated.MigrationPipeline.Contracts;
 using Pixelated.MigrationPipeline.Ledger;
@@ -15,7 +16,7 @@ namespace Pixelated.MigrationPipeline.Components.Staging;
 /// to the workers (up to the run's cap). A redelivered message after staging only dispatches again.
 /// </summary>
 public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService staging, RunDispatcher dispatcher, RunStatusRoller roller,
-    IOptions<PipelineOptions> options, IServiceScopeFactory scopes, TimeProvider clock)
+    IOptions<PipelineOptions> options, IServiceScopeFactory scopes, TimeProvider clock, PipelineMetrics metrics)
 {
     private static readonly TimeSpan CancelPoll = TimeSpan.FromMilliseconds(500);
 
@@ -55,6 +56,8 @@ public sealed class RunIngestionService(LedgerDbContext db, ExportStagingService
             }
         }
         await RunFilter.ApplyAsync(db, run, clock.GetUtcNow(), ct);
+        // What staging and the filter settled (unreadable records, inactive and unselected items); the rest counts per user.
+        metrics.ItemsSettled(ItemOutcomeCounts.None, await ItemOutcomeQueries.OfRunAsync(db, run.Id, ct));
         await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.IngestedAt, clock.GetUtcNow()), ct);
         // A run paused (or cancelled) while staging keeps that status.
         await db.Runs.Where(r => r.Id == run.Id && (r.Status == RunStatus.Ingesting || r.Status == RunStatus.Created))

@@ -16,6 +16,7 @@ public static class MigrationWorker
         var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         await builder.UseConfiguredZepAsync(inOneProcess: !pipeline.UsesRabbitMq, ct);
         builder.Services.AddMigrationPipeline(builder.Configuration);
+        builder.Services.AddWorkerTelemetry(builder.Configuration);
         builder.Services.AddHostedService<DropFolderWatcher>();
         return builder.Build();
     }

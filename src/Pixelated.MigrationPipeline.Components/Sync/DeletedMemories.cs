@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Ledger;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep;
@@ -20,7 +19,7 @@ public static class DeletedMemories
         var removed = deleted.ToDictionary(d => d.Past.ItemKey, _ => 0, StringComparer.Ordinal);
         foreach (var episode in await zep.GetAllUserEpisodesAsync(zepUserId, ct))
         {
-            if (Mem0Id(episode.Metadata) is not { } id || !wanted.TryGetValue(id, out var itemKey)) continue;
+            if (EpisodeMetadata.Mem0Id(episode.Metadata) is not { } id || !wanted.TryGetValue(id, out var itemKey)) continue;
             await zep.DeleteEpisodeAsync(episode.Uuid, ct); // false: already gone (a retry), which is what was asked
             removed[itemKey]++;
         }
@@ -66,7 +65,4 @@ public static class DeletedMemories
     }
 
     private static string SourceIdOf(string itemKey) => itemKey[(itemKey.IndexOf(':') + 1)..];
-
-    private static string? Mem0Id(JsonObject? metadata) =>
-        metadata is not null && metadata.TryGetPropertyValue("mem0_id", out var node) && node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

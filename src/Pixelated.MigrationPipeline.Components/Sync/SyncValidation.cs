@@ -62,11 +62,7 @@ public static class SyncValidation
         };
     }
 
-    private static int VersionOf(JsonObject? metadata) =>
-        metadata is not null && metadata.TryGetPropertyValue(IdempotencyKey.VersionMetadataKey, out var node) && node is JsonValue v
-            ? v.TryGetValue<int>(out var n) ? n : v.TryGetValue<double>(out var d) ? (int)d : 0
-            : 0;
+    private static int VersionOf(JsonObject? metadata) => EpisodeMetadata.Number(metadata, IdempotencyKey.VersionMetadataKey) ?? 0;
 
-    private static string? Text(JsonObject? metadata, string name) =>
-        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonObject? metadata, string name) => EpisodeMetadata.Text(metadata, name);
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep.Api;
 
@@ -30,7 +30,7 @@ public static class ZepItemHistory
             if (latest.Version > 0) hash = Text(latest.Episode.Metadata, IdempotencyKey.HashMetadataKey);
             else
                 hash = hashes.TryGetValue(item.Key, out var current) && planned.TryGetValue(item.Key, out var parts)
-                       && parts.All(p => byKey.TryGetValue(p.Key, out var held) && SameData(held.Content, p.Request.Data))
+                       && parts.All(p => byKey.TryGetValue(p.Key, out var held) && PlanComparer.SameData(held.Content, p.Request))
                     ? current : null;
             result[item.Key] = new ItemPast(item.Key, StagedItemKind.Memory, hash ?? "", latest.Version, latest.Version, 0, DeletedState.No);
         }
@@ -39,27 +39,7 @@ public static class ZepItemHistory
 
     private static string? KeyOf(ZepEpisode e) => Text(e.Metadata, IdempotencyKey.MetadataKey);
 
-    private static string? Text(JsonObject? metadata, string name) =>
-        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonObject? metadata, string name) => EpisodeMetadata.Text(metadata, name);
 
-    private static int? Number(JsonObject? metadata, string name) =>
-        metadata is not null && metadata.TryGetPropertyValue(name, out var node) && node is JsonValue v
-            ? v.TryGetValue<int>(out var n) ? n : v.TryGetValue<double>(out var d) ? (int)d : v.TryGetValue<string>(out var s) && int.TryParse(s, out var p) ? p : null
-            : null;
-
-    /// <summary>The same text, or for JSON the same value (an older migration escaped what it now writes readable).</summary>
-    private static bool SameData(string held, string planned)
-    {
-        if (string.Equals(held, planned, StringComparison.Ordinal)) return true;
-        try
-        {
-            using var a = JsonDocument.Parse(held);
-            using var b = JsonDocument.Parse(planned);
-            return JsonElement.DeepEquals(a.RootElement, b.RootElement);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static int? Number(JsonObject? metadata, string name) => EpisodeMetadata.Number(metadata, name);
 }

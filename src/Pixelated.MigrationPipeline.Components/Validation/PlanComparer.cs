@@ -88,7 +88,7 @@ public static class PlanComparer
     /// before issue 17 escaped every non-ASCII character and <c>'</c> <c>&lt;</c> <c>&amp;</c> <c>+</c>; it is planned
     /// readable now, and is the same memory).
     /// </summary>
-    private static bool SameData(string actual, AddDataRequest expected)
+    public static bool SameData(string actual, AddDataRequest expected)
     {
         if (string.Equals(actual, expected.Data, StringComparison.Ordinal)) return true;
         if (expected.Type != "json") return false;

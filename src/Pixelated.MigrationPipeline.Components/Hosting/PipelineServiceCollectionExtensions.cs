@@ -50,7 +50,6 @@ public static class PipelineServiceCollectionExtensions
             services.AddScoped<IStagedItemSink, SqliteStagedItemSink>();
         }
         services.AddZepClient(configuration);
-        services.TryAddSingleton<PipelineMetrics>(); // items and ingest counters (AddPipelineTelemetry exports them)
 
         services.AddScoped<ExportStagingService>();
         services.AddScoped<RunIngestionService>();
@@ -128,6 +127,8 @@ public static class PipelineServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddUserMigration(this IServiceCollection services)
     {
+        services.AddMetrics();
+        services.TryAddSingleton<PipelineMetrics>(); // items and ingest counters (AddPipelineTelemetry exports them)
         services.AddSingleton<SharedBatchPool>();
         services.AddScoped<RunStatusRoller>();
         services.AddScoped<RunZepRequests>();

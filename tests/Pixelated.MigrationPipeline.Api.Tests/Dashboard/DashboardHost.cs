@@ -56,15 +56,24 @@ public sealed class DashboardHost : IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
     }
 
-    /// <summary>A fresh browser context (its own cookies) at 1280×800, or the size given.</summary>
-    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800) =>
-        Browser.NewContextAsync(new BrowserNewContextOptions
+    /// <summary>
+    /// A fresh browser context (its own cookies) at 1280×800, or the size given. Waits for navigations and elements up to
+    /// two minutes (Playwright's default is 30 s): CI runs every test project at once on 2 cores, and a page that answers
+    /// late there is still the behaviour under test, not a failure.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.AbsoluteUri,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
             TimezoneId = "UTC",
         });
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
+        return context;
+    }
 
     /// <summary>Opens <c>/</c>, is sent to the sign-in page, signs in with the key and lands on the runs page.</summary>
     public async Task<IPage> SignInAsync(IBrowserContext context, string key)

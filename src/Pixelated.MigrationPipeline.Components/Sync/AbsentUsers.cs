@@ -16,10 +16,10 @@ public static class AbsentUsers
     public static async Task<int> AddAsync(LedgerDbContext db, Guid runId, DateTimeOffset now, CancellationToken ct)
     {
         var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
-            .Select(r => new { r.FullExport, r.DryRun, r.UserFilter, r.SessionFilter, r.CreatedAt }).SingleOrDefaultAsync(ct);
+            .Select(r => new { r.FullExport, r.DryRun, r.UserFilter, r.SessionFilter }).SingleOrDefaultAsync(ct);
         if (run is null || !run.FullExport || run.DryRun || run.UserFilter is not null || run.SessionFilter is not null) return 0;
-        var runs = await db.Runs.AsNoTracking().Where(r => !r.DryRun && r.Id != runId).Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
-        var earlier = runs.Where(r => r.CreatedAt <= run.CreatedAt).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
+        var runs = await db.Runs.AsNoTracking().Where(r => !r.DryRun).Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
+        var earlier = ItemHistory.EarlierRuns(runs.Select(r => (r.Id, r.CreatedAt)).ToList(), runId);
         if (earlier.Count == 0) return 0;
         var order = earlier.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         var present = (await db.RunUsers.AsNoTracking().Where(u => u.RunId == runId).Select(u => u.UserKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);

@@ -32,12 +32,9 @@ public sealed class ItemHistory(IReadOnlyDictionary<string, ItemPast> items)
     public static async Task<ItemHistory> LoadAsync(LedgerDbContext db, Guid runId, string userKey, IReadOnlyList<(Guid Id, DateTimeOffset CreatedAt)> runs,
         CancellationToken ct)
     {
-        if (!runs.Any(r => r.Id == runId)) return Empty;
-        var current = runs.First(r => r.Id == runId);
-        var earlier = runs.Where(r => r.Id != runId && r.CreatedAt <= current.CreatedAt).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList();
-        if (earlier.Count == 0) return Empty;
-        var order = earlier.Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var ids = earlier.Select(r => r.Id).ToList();
+        var ids = EarlierRuns(runs, runId);
+        if (ids.Count == 0) return Empty;
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         var rows = await db.StagedItems.AsNoTracking()
             .Where(i => ids.Contains(i.RunId) && i.UserKey == userKey && i.Kind != StagedItemKind.Unreadable
                         && (i.Status == ItemStatus.Migrated || i.Change == ItemChange.Deleted))
@@ -58,6 +55,14 @@ public sealed class ItemHistory(IReadOnlyDictionary<string, ItemPast> items)
                 order[(written.Count > 0 ? written[0] : inOrder[0]).RunId], deleted);
         }
         return new ItemHistory(items);
+    }
+
+    /// <summary>The runs created before <paramref name="runId"/> (by creation, oldest first) among <paramref name="runs"/>; none when it is not among them.</summary>
+    public static List<Guid> EarlierRuns(IReadOnlyList<(Guid Id, DateTimeOffset CreatedAt)> runs, Guid runId)
+    {
+        if (!runs.Any(r => r.Id == runId)) return [];
+        var created = runs.First(r => r.Id == runId).CreatedAt;
+        return runs.Where(r => r.Id != runId && r.CreatedAt <= created).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => r.Id).ToList();
     }
 }
 

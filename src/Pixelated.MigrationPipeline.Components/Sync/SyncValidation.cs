@@ -53,7 +53,7 @@ public static class SyncValidation
             .ToHashSet(StringComparer.Ordinal);
         return episode =>
         {
-            if (Text(episode.Metadata, "mem0_id") is not { } id) return false;
+            if (EpisodeMetadata.Mem0Id(episode.Metadata) is not { } id) return false;
             var itemKey = "memory:" + id;
             if (versions.TryGetValue(itemKey, out var current)) return VersionOf(episode.Metadata) < current;
             if (removed.Contains(itemKey)) return false;
@@ -63,6 +63,4 @@ public static class SyncValidation
     }
 
     private static int VersionOf(JsonObject? metadata) => EpisodeMetadata.Number(metadata, IdempotencyKey.VersionMetadataKey) ?? 0;
-
-    private static string? Text(JsonObject? metadata, string name) => EpisodeMetadata.Text(metadata, name);
 }

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Pixelated.MigrationPipeline.Components.Conversion;
+using Pixelated.MigrationPipeline.Components.Migration;
 using Pixelated.MigrationPipeline.Components.Validation;
 using Pixelated.MigrationPipeline.Ledger.Entities;
 using Pixelated.MigrationPipeline.Zep.Api;
@@ -16,18 +16,18 @@ public static class ZepItemHistory
 {
     public static ItemHistory From(IReadOnlyList<ZepEpisode> episodes, IReadOnlyList<StagedItem> items, UserPlan firstVersionPlan)
     {
-        var byKey = episodes.Where(e => KeyOf(e) is not null).GroupBy(e => KeyOf(e)!, StringComparer.Ordinal)
+        var byKey = episodes.Where(e => ZepReadBack.KeyOf(e.Metadata) is not null).GroupBy(e => ZepReadBack.KeyOf(e.Metadata)!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var hashes = items.Where(i => i.Kind == StagedItemKind.Memory).GroupBy(i => i.ItemKey, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().ContentHash, StringComparer.Ordinal);
         var planned = firstVersionPlan.Episodes.GroupBy(e => e.ItemKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var result = new Dictionary<string, ItemPast>(StringComparer.Ordinal);
-        foreach (var item in episodes.Where(e => Text(e.Metadata, "mem0_id") is not null).GroupBy(e => "memory:" + Text(e.Metadata, "mem0_id"), StringComparer.Ordinal))
+        foreach (var item in episodes.Where(e => EpisodeMetadata.Mem0Id(e.Metadata) is not null).GroupBy(e => "memory:" + EpisodeMetadata.Mem0Id(e.Metadata), StringComparer.Ordinal))
         {
-            var versions = item.Select(e => (Episode: e, Version: Number(e.Metadata, IdempotencyKey.VersionMetadataKey) ?? 0)).ToList();
+            var versions = item.Select(e => (Episode: e, Version: EpisodeMetadata.Number(e.Metadata, IdempotencyKey.VersionMetadataKey) ?? 0)).ToList();
             var latest = versions.MaxBy(v => v.Version);
             string? hash;
-            if (latest.Version > 0) hash = Text(latest.Episode.Metadata, IdempotencyKey.HashMetadataKey);
+            if (latest.Version > 0) hash = EpisodeMetadata.Text(latest.Episode.Metadata, IdempotencyKey.HashMetadataKey);
             else
                 hash = hashes.TryGetValue(item.Key, out var current) && planned.TryGetValue(item.Key, out var parts)
                        && parts.All(p => byKey.TryGetValue(p.Key, out var held) && PlanComparer.SameData(held.Content, p.Request))
@@ -36,10 +36,4 @@ public static class ZepItemHistory
         }
         return new ItemHistory(result);
     }
-
-    private static string? KeyOf(ZepEpisode e) => Text(e.Metadata, IdempotencyKey.MetadataKey);
-
-    private static string? Text(JsonObject? metadata, string name) => EpisodeMetadata.Text(metadata, name);
-
-    private static int? Number(JsonObject? metadata, string name) => EpisodeMetadata.Number(metadata, name);
 }

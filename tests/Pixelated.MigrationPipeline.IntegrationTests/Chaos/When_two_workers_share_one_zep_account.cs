@@ -36,7 +36,7 @@ public sealed class When_two_workers_share_one_zep_account(InfrastructureFixture
                          $"({perMinute / limit:P0} of {limit}); 429s: {stats.Requests.GetValueOrDefault("429")}");
         Assert.Equal(0, stats.Requests.GetValueOrDefault("429")); // the emulator refuses the 301st request of a minute
         // The floor only proves the shared budget does not starve the workers (time includes staging and validation on a
-        // loaded 2-core machine); the rate actually reached is a benchmark figure (README, Performance).
+        // loaded 2-core machine); the rate actually reached is a benchmark figure (bench/RESULTS.md).
         Assert.True(perMinute >= 0.75 * limit, $"only {perMinute:0} requests a minute of the {limit} allowed");
     }
 }

@@ -26,7 +26,10 @@ public static class ApiTelemetry
                 o.EnrichWithHttpRequest = (activity, _) => Redact(activity, route: null);
                 o.EnrichWithHttpResponse = (activity, response) => Redact(activity, RouteOf(response.HttpContext));
             }),
-            metrics: m => m.AddMeter(ApiKeyAuthenticationHandler.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            metrics: m => m.AddMeter(ApiKeyAuthenticationHandler.MeterName).AddAspNetCoreInstrumentation()
+                // Every scrape reads the counters as they are: the exporter's default 300 ms response cache answered a
+                // scrape right after a short run with the counts from before it (Prometheus scrapes every 15 s or so).
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
